@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    // Database-backed suites share one PostgreSQL schema namespace per file; two workers match the 2-core CI box.
+    maxWorkers: 2,
+    env: { OMP_WAIT_POLICY: 'PASSIVE' },
+  },
+});
