@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+import { isDcgridError } from '../lib/errors.js';
+
+describe('loadConfig', () => {
+  it('applies documented defaults', () => {
+    const config = loadConfig({}, { cwd: '/tmp/x', dotenv: false });
+    expect(config.REGION).toBe('IE');
+    expect(config.TARGETS).toEqual(['dc_load_mw']);
+    expect(config.FORECAST_HORIZON_H).toBe(168);
+    expect(config.CONTEXT_LENGTH_H).toBe(168);
+    expect(config.home).toBe('/tmp/x/.dcgrid');
+    expect(config.artifactUri).toBe('file:///tmp/x/.dcgrid/artifacts');
+    expect(config.embedded).toBe(true);
+    expect(config.STRESS_WEIGHTS.ramp).toBe(0.4);
+  });
+
+  it('parses lists and weights', () => {
+    const config = loadConfig(
+      {
+        TARGETS: 'demand_mw, price_eur_mwh',
+        STRESS_WEIGHTS: 'ramp=1,renew_var=0,price_spike=0,net_load=0,snsp=0',
+        DATABASE_URL: 'postgres://root@127.0.0.1/test',
+      },
+      { dotenv: false },
+    );
+    expect(config.TARGETS).toEqual(['demand_mw', 'price_eur_mwh']);
+    expect(config.STRESS_WEIGHTS.ramp).toBe(1);
+    expect(config.embedded).toBe(false);
+  });
+
+  it('names every invalid setting', () => {
+    try {
+      loadConfig({ REGION: 'FR', FORECAST_HORIZON_H: '500', ARTIFACT_URI: 'ftp://x' }, { dotenv: false });
+      expect.unreachable();
+    } catch (error) {
+      expect(isDcgridError(error, 'E_CONFIG_INVALID')).toBe(true);
+      const message = (error as Error).message;
+      expect(message).toContain('REGION');
+      expect(message).toContain('FORECAST_HORIZON_H');
+      expect(message).toContain('ARTIFACT_URI');
+    }
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * Typed errors. Every failure a user can cause carries a stable code and, where it applies,
+ * the file, row and column that caused it, so a message can point at the exact cell.
+ */
+export const ErrorCodes = {
+  CONFIG_INVALID: 'E_CONFIG_INVALID',
+  INPUT_EMPTY: 'E_INPUT_EMPTY',
+  INPUT_CORRUPT: 'E_INPUT_CORRUPT',
+  HEADER_MISSING: 'E_HEADER_MISSING',
+  VALUE_INVALID: 'E_VALUE_INVALID',
+  DUPLICATE_CONFLICT: 'E_DUPLICATE_CONFLICT',
+  REGION_UNKNOWN: 'E_REGION_UNKNOWN',
+  DOWNLOAD_FAILED: 'E_DOWNLOAD_FAILED',
+  DATABASE_LOCKED: 'E_DATABASE_LOCKED',
+  DATABASE: 'E_DATABASE',
+  NOT_FOUND: 'E_NOT_FOUND',
+  TRAINING_DATA: 'E_TRAINING_DATA',
+  MODEL: 'E_MODEL',
+  XGBOOST: 'E_XGBOOST',
+  ARTIFACT: 'E_ARTIFACT',
+  TRACKING: 'E_TRACKING',
+  REGISTRY: 'E_REGISTRY',
+  INTERRUPTED: 'E_INTERRUPTED',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export interface ErrorLocation {
+  file?: string;
+  /** 1-based row number as a spreadsheet or text editor shows it. */
+  row?: number;
+  column?: string;
+}
+
+export class DcgridError extends Error {
+  readonly code: ErrorCode;
+  readonly location: ErrorLocation;
+
+  constructor(code: ErrorCode, message: string, location: ErrorLocation = {}, options?: { cause?: unknown }) {
+    super(formatMessage(message, location), options);
+    this.name = 'DcgridError';
+    this.code = code;
+    this.location = location;
+  }
+}
+
+function formatMessage(message: string, { file, row, column }: ErrorLocation): string {
+  const where = [
+    file !== undefined ? file : undefined,
+    row !== undefined ? `row ${row}` : undefined,
+    column !== undefined ? `column "${column}"` : undefined,
+  ].filter((part): part is string => part !== undefined);
+  return where.length > 0 ? `${where.join(', ')}: ${message}` : message;
+}
+
+export function isDcgridError(error: unknown, code?: ErrorCode): error is DcgridError {
+  return error instanceof DcgridError && (code === undefined || error.code === code);
+}
