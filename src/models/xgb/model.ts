@@ -1,0 +1,476 @@
+/**
+ * The `xgb` forecaster: one gradient-boosted model per quantile level, each covering every horizon
+ * 1..H (the horizon is a feature), trained with the pinball loss on (origin, horizon) pairs drawn
+ * from the history. See docs/XGBOOST.md for the design and its reasons.
+ */
+import type { Region } from '../../config/config.js';
+import { DcgridError, ErrorCodes } from '../../lib/errors.js';
+import { HOUR_MS } from '../../lib/time.js';
+import type {
+  FitOptions,
+  FitReport,
+  Forecast,
+  Forecaster,
+  HourlyFrame,
+  ModelDescription,
+  ModelFiles,
+  TrainingData,
+} from '../types.js';
+import { FeatureBuilder, LOOKBACK_HOURS, featureNames, type FeatureSpec } from './features.js';
+import { Booster, DMatrix, train, xgbLibrary } from './native/index.js';
+import { boosterParams, parseXgbParams, type XgbParams } from './params.js';
+import {
+  CONFIG_FILE,
+  boosterFileNames,
+  decodeConfig,
+  encodeConfig,
+  quantileLabel,
+  type SavedBooster,
+  type SavedConfig,
+} from './persist.js';
+import { empiricalQuantile, pinballLoss, pinballMetric, pinballObjective } from './pinball.js';
+import { atLevels, uncross } from './quantiles.js';
+import { selectPairs, seededRandom, type Pairs } from './samples.js';
+
+/** Origins need a week of history: the level and the weekly lags are read from it. */
+const FIRST_ORIGIN = 168;
+/** Fewer usable training rows than this cannot fit anything meaningful. */
+const MIN_TRAINING_ROWS = 200;
+const PROGRESS_EVERY_ROUNDS = 10;
+
+type ModelConfig = Omit<SavedConfig, 'format' | 'version'>;
+
+/** Per-feature SHAP contributions to one quantile forecast, in target units. */
+export interface ForecastExplanation {
+  origin: number;
+  ts: Float64Array;
+  quantile: number;
+  features: string[];
+  /** Level plus the model's bias: the forecast before any feature contributes. */
+  baseline: Float64Array;
+  /** contributions[feature][h]: what that feature adds to hour h + 1. */
+  contributions: Record<string, Float64Array>;
+  /** baseline + all contributions: this quantile's forecast before quantile crossing is repaired. */
+  values: Float64Array;
+}
+
+interface Fitted {
+  config: ModelConfig;
+  boosters: Booster[];
+}
+
+interface PreparedRows {
+  matrix: DMatrix;
+  labels: Float32Array;
+}
+
+function checkFrame(frame: HourlyFrame, columns: readonly string[], role: string): void {
+  const hours = frame.ts.length;
+  for (const column of columns) {
+    const values = frame.columns[column];
+    if (values === undefined) {
+      throw new DcgridError(
+        role === 'training' ? ErrorCodes.TRAINING_DATA : ErrorCodes.VALUE_INVALID,
+        `The ${role} frame has no column "${column}".`,
+        { column },
+      );
+    }
+    if (values.length !== hours) {
+      throw new DcgridError(ErrorCodes.VALUE_INVALID, `Column has ${values.length} values for ${hours} hours.`, {
+        column,
+      });
+    }
+  }
+  for (let i = 1; i < hours; i++) {
+    if (frame.ts[i]! - frame.ts[i - 1]! !== HOUR_MS) {
+      throw new DcgridError(
+        ErrorCodes.VALUE_INVALID,
+        `The ${role} frame is not a contiguous hourly grid at row ${i + 1} (${new Date(frame.ts[i]!).toISOString()}).`,
+        { row: i + 1 },
+      );
+    }
+  }
+}
+
+function checkQuantiles(quantiles: readonly number[]): number[] {
+  const sorted = [...new Set(quantiles)].sort((a, b) => a - b);
+  if (sorted.length === 0 || sorted.some((q) => !(q > 0 && q < 1))) {
+    throw new DcgridError(ErrorCodes.CONFIG_INVALID, `Quantiles must be levels in (0, 1), got [${quantiles.join(', ')}].`);
+  }
+  return sorted;
+}
+
+function checkHorizon(horizon: number, max = Number.POSITIVE_INFINITY): void {
+  if (!Number.isInteger(horizon) || horizon < 1 || horizon > max) {
+    throw new DcgridError(
+      ErrorCodes.VALUE_INVALID,
+      `Horizon must be a whole number of hours from 1 to ${max}, got ${horizon}.`,
+    );
+  }
+}
+
+/** Standard deviation of the finite values in [0, end); the target's unit of scale. */
+function targetScale(values: Float64Array, end: number): number {
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < end; i++) {
+    if (!Number.isNaN(values[i]!)) {
+      sum += values[i]!;
+      count++;
+    }
+  }
+  const mean = sum / count;
+  let squares = 0;
+  for (let i = 0; i < end; i++) if (!Number.isNaN(values[i]!)) squares += (values[i]! - mean) ** 2;
+  const std = Math.sqrt(squares / Math.max(1, count - 1));
+  return std > 0 && Number.isFinite(std) ? std : Math.max(Math.abs(mean), 1);
+}
+
+/** Thread count is a property of the machine, not of the model: it is not saved. */
+function withoutThreads(params: XgbParams): Record<string, unknown> {
+  const { nthread: _nthread, ...rest } = params;
+  return rest;
+}
+
+function prepareRows(builder: FeatureBuilder, target: Float64Array, pairs: Pairs, scale: number): PreparedRows {
+  const labels = new Float32Array(pairs.origins.length);
+  for (let r = 0; r < labels.length; r++) {
+    const origin = pairs.origins[r]!;
+    labels[r] = (target[origin + pairs.horizons[r]! - 1]! - builder.level(origin)) / scale;
+  }
+  const matrix = DMatrix.fromDense(builder.matrix(pairs.origins, pairs.horizons), labels.length, builder.width, {
+    labels,
+    featureNames: builder.names,
+  });
+  return { matrix, labels };
+}
+
+export class XgbForecaster implements Forecaster {
+  readonly name = 'xgb';
+  #fitted: Fitted | undefined;
+
+  /** Restores a forecaster from the files save() wrote. */
+  static fromFiles(files: ModelFiles): XgbForecaster {
+    const config = decodeConfig(files);
+    const boosters: Booster[] = [];
+    try {
+      for (const entry of config.boosters) boosters.push(Booster.load((files[entry.ubj] ?? files[entry.json])!));
+    } catch (error) {
+      for (const booster of boosters) booster.dispose();
+      throw error;
+    }
+    const model = new XgbForecaster();
+    model.#fitted = { config, boosters };
+    return model;
+  }
+
+  async fit(data: TrainingData, options: FitOptions): Promise<FitReport> {
+    const started = performance.now();
+    const params = parseXgbParams(options.params);
+    const quantiles = checkQuantiles(options.quantiles);
+    checkHorizon(options.horizon);
+    const { frame, target } = data;
+    checkFrame(frame, [target, ...params.pastColumns], 'training');
+    const y = frame.columns[target]!;
+    const hours = frame.ts.length;
+    if (!y.some((v) => !Number.isNaN(v))) {
+      throw new DcgridError(ErrorCodes.TRAINING_DATA, `Target "${target}" has no values to learn from.`, {
+        column: target,
+      });
+    }
+    if (!Number.isInteger(options.validationHours) || options.validationHours < 0) {
+      throw new DcgridError(ErrorCodes.CONFIG_INVALID, `validationHours must be a whole number >= 0.`);
+    }
+    const validationStart = hours - options.validationHours;
+    const needed = FIRST_ORIGIN + options.horizon + 168;
+    if (validationStart < needed) {
+      throw new DcgridError(
+        ErrorCodes.TRAINING_DATA,
+        `Too little history: ${Math.max(0, validationStart)} hours before the validation window; ` +
+          `the xgb model needs at least ${needed} (one week of lags, the horizon of ${options.horizon} h and ` +
+          `one week of origins).`,
+        { column: target },
+      );
+    }
+    const spec: FeatureSpec = { target, pastColumns: params.pastColumns, scale: targetScale(y, validationStart) };
+    const builder = new FeatureBuilder(frame, spec);
+    const random = seededRandom(options.seed);
+    const usable = (origin: number, h: number): boolean =>
+      !Number.isNaN(y[origin + h - 1]!) && !Number.isNaN(builder.level(origin));
+    const window = { firstOrigin: FIRST_ORIGIN, horizon: options.horizon };
+    const trainPairs = selectPairs(
+      { ...window, targetFrom: 0, targetTo: validationStart },
+      params.maxTrainingRows,
+      random,
+      usable,
+    );
+    if (trainPairs.origins.length < MIN_TRAINING_ROWS) {
+      throw new DcgridError(
+        ErrorCodes.TRAINING_DATA,
+        `Only ${trainPairs.origins.length} usable training rows (known target and a known level in the week before ` +
+          `the origin); at least ${MIN_TRAINING_ROWS} are needed.`,
+        { column: target },
+      );
+    }
+    const validPairs =
+      options.validationHours > 0
+        ? selectPairs(
+            { ...window, targetFrom: validationStart, targetTo: hours },
+            params.maxValidationRows,
+            random,
+            usable,
+          )
+        : undefined;
+
+    const trainRows = prepareRows(builder, y, trainPairs, spec.scale);
+    const validRows =
+      validPairs !== undefined && validPairs.origins.length > 0
+        ? prepareRows(builder, y, validPairs, spec.scale)
+        : undefined;
+    const boosters: Booster[] = [];
+    const entries: SavedBooster[] = [];
+    const curve: FitReport['curve'] = [];
+    const metrics: Record<string, number> = {};
+    let completedRounds = 0;
+    try {
+      for (const [index, quantile] of quantiles.entries()) {
+        const label = quantileLabel(quantile);
+        const result = await train({
+          params: boosterParams(params, options.seed, empiricalQuantile(trainRows.labels, quantile)),
+          train: trainRows.matrix,
+          rounds: params.rounds,
+          evals: validRows !== undefined ? [{ name: 'valid', data: validRows.matrix }] : [],
+          objective: pinballObjective(quantile),
+          metric: pinballMetric(quantile),
+          earlyStoppingRounds: validRows !== undefined ? params.earlyStoppingRounds : undefined,
+          signal: options.signal,
+          onRound: (round, roundMetrics) => {
+            const entry = (curve[round] ??= { step: round + 1, metrics: {} });
+            const loss = roundMetrics['valid-pinball'];
+            if (loss !== undefined) entry.metrics[`valid_pinball_${label}`] = loss;
+            const last = round + 1 === params.rounds;
+            if ((round + 1) % PROGRESS_EVERY_ROUNDS === 0 || last) {
+              options.onProgress?.({
+                step: index * params.rounds + round + 1,
+                totalSteps: quantiles.length * params.rounds,
+                metrics: { quantile, round: round + 1, ...(loss !== undefined ? { valid_pinball: loss } : {}) },
+              });
+            }
+          },
+        });
+        boosters.push(result.booster);
+        completedRounds += result.history.length;
+        entries.push({ quantile, ...boosterFileNames(quantile), bestIteration: result.bestIteration });
+        metrics[`rounds_${label}`] = result.history.length;
+        metrics[`best_round_${label}`] = result.bestIteration + 1;
+      }
+      if (validRows !== undefined) Object.assign(metrics, this.#validationMetrics(boosters, entries, validRows, spec.scale));
+    } catch (error) {
+      for (const booster of boosters) booster.dispose();
+      throw error;
+    } finally {
+      trainRows.matrix.dispose();
+      validRows?.matrix.dispose();
+    }
+
+    this.#release();
+    this.#fitted = {
+      boosters,
+      config: {
+        target,
+        region: data.region,
+        horizon: options.horizon,
+        lookbackHours: LOOKBACK_HOURS,
+        scale: spec.scale,
+        pastColumns: [...params.pastColumns],
+        features: featureNames(spec),
+        boosters: entries,
+        params: {
+          ...withoutThreads(params),
+          trainingRows: trainPairs.origins.length,
+          validationRows: validPairs?.origins.length ?? 0,
+        },
+        trainedFrom: frame.ts[0]!,
+        trainedTo: frame.ts[hours - 1]!,
+        xgboostVersion: xgbLibrary().version,
+      },
+    };
+    const median = entries.reduce((best, e) => (Math.abs(e.quantile - 0.5) < Math.abs(best.quantile - 0.5) ? e : best));
+    return {
+      steps: completedRounds,
+      bestStep: median.bestIteration + 1,
+      metrics,
+      curve,
+      seconds: (performance.now() - started) / 1000,
+    };
+  }
+
+  /** Pinball loss and empirical coverage of each quantile on the validation rows, after uncrossing. */
+  #validationMetrics(
+    boosters: Booster[],
+    entries: SavedBooster[],
+    rows: PreparedRows,
+    scale: number,
+  ): Record<string, number> {
+    const predictions = boosters.map((booster, i) =>
+      Float64Array.from(
+        booster.predict(rows.matrix, { iterationRange: [0, entries[i]!.bestIteration + 1] }).values,
+      ),
+    );
+    // uncross works per hour across levels; here a "hour" is a validation row.
+    uncross(predictions);
+    const metrics: Record<string, number> = {};
+    let total = 0;
+    for (const [i, entry] of entries.entries()) {
+      const label = quantileLabel(entry.quantile);
+      const loss = pinballLoss(predictions[i]!, rows.labels, entry.quantile) * scale;
+      total += loss;
+      let below = 0;
+      for (let r = 0; r < rows.labels.length; r++) if (rows.labels[r]! <= predictions[i]![r]!) below++;
+      metrics[`valid_pinball_${label}`] = loss;
+      metrics[`valid_coverage_${label}`] = below / rows.labels.length;
+    }
+    metrics.valid_mean_pinball = total / entries.length;
+    return metrics;
+  }
+
+  #require(): Fitted {
+    if (this.#fitted === undefined) {
+      throw new DcgridError(ErrorCodes.MODEL, 'The xgb model is not fitted (or was disposed); call fit() or load it.');
+    }
+    return this.#fitted;
+  }
+
+  /** Features of every forecast hour, and the level they are relative to. */
+  #forecastRows(history: HourlyFrame, horizon: number): { matrix: DMatrix; level: number; origin: number } {
+    const { config } = this.#require();
+    checkHorizon(horizon, config.horizon);
+    checkFrame(history, [config.target, ...config.pastColumns], 'history');
+    const hours = history.ts.length;
+    if (hours === 0) throw new DcgridError(ErrorCodes.INPUT_EMPTY, 'The history frame is empty.');
+    const builder = new FeatureBuilder(history, config, horizon);
+    const level = builder.level(hours);
+    if (Number.isNaN(level)) {
+      throw new DcgridError(
+        ErrorCodes.VALUE_INVALID,
+        `The history has no value of "${config.target}" in the 168 hours before the origin.`,
+        { column: config.target },
+      );
+    }
+    const origins = new Int32Array(horizon).fill(hours);
+    const horizons = Int32Array.from({ length: horizon }, (_, i) => i + 1);
+    const matrix = DMatrix.fromDense(builder.matrix(origins, horizons), horizon, builder.width, {
+      featureNames: builder.names,
+    });
+    return { matrix, level, origin: history.ts[hours - 1]! + HOUR_MS };
+  }
+
+  async forecast(history: HourlyFrame, options: { horizon: number; quantiles?: readonly number[] }): Promise<Forecast> {
+    const { config, boosters } = this.#require();
+    const { matrix, level, origin } = this.#forecastRows(history, options.horizon);
+    let curves: Float64Array[];
+    try {
+      curves = boosters.map((booster, i) => {
+        const predicted = booster.predict(matrix, { iterationRange: [0, config.boosters[i]!.bestIteration + 1] });
+        return Float64Array.from(predicted.values, (v) => level + config.scale * v);
+      });
+    } finally {
+      matrix.dispose();
+    }
+    uncross(curves);
+    const trained = config.boosters.map((entry) => entry.quantile);
+    const quantiles = options.quantiles !== undefined ? [...options.quantiles] : trained;
+    return {
+      origin,
+      ts: Float64Array.from({ length: options.horizon }, (_, i) => origin + i * HOUR_MS),
+      quantiles,
+      values: atLevels(trained, curves, quantiles),
+    };
+  }
+
+  /** TreeSHAP contributions of each feature to one trained quantile's forecast. */
+  explain(history: HourlyFrame, options: { horizon: number; quantile?: number }): ForecastExplanation {
+    const { config, boosters } = this.#require();
+    const quantile = options.quantile ?? 0.5;
+    const index = config.boosters.findIndex((entry) => entry.quantile === quantile);
+    if (index < 0) {
+      throw new DcgridError(
+        ErrorCodes.VALUE_INVALID,
+        `No booster for quantile ${quantile}; trained: ${config.boosters.map((e) => e.quantile).join(', ')}.`,
+      );
+    }
+    const { matrix, level, origin } = this.#forecastRows(history, options.horizon);
+    let contributions: Float32Array;
+    try {
+      contributions = boosters[index]!.predict(matrix, {
+        kind: 'contributions',
+        iterationRange: [0, config.boosters[index]!.bestIteration + 1],
+      }).values;
+    } finally {
+      matrix.dispose();
+    }
+    const width = config.features.length + 1;
+    const hours = options.horizon;
+    const perFeature = config.features.map((_, f) =>
+      Float64Array.from({ length: hours }, (_, h) => config.scale * contributions[h * width + f]!),
+    );
+    const baseline = Float64Array.from({ length: hours }, (_, h) => level + config.scale * contributions[h * width + width - 1]!);
+    const values = baseline.map((base, h) => perFeature.reduce((sum, feature) => sum + feature[h]!, base));
+    return {
+      origin,
+      ts: Float64Array.from({ length: hours }, (_, i) => origin + i * HOUR_MS),
+      quantile,
+      features: [...config.features],
+      baseline,
+      contributions: Object.fromEntries(config.features.map((name, f) => [name, perFeature[f]!])),
+      values,
+    };
+  }
+
+  async save(): Promise<ModelFiles> {
+    const { config, boosters } = this.#require();
+    const files: ModelFiles = { [CONFIG_FILE]: encodeConfig(config) };
+    for (const [i, entry] of config.boosters.entries()) {
+      files[entry.ubj] = boosters[i]!.save('ubj');
+      files[entry.json] = boosters[i]!.save('json');
+    }
+    return files;
+  }
+
+  describe(): ModelDescription {
+    const { config, boosters } = this.#require();
+    const importance = (type: 'gain' | 'total_gain'): Record<string, Record<string, number>> =>
+      Object.fromEntries(
+        config.boosters.map((entry, i) => [quantileLabel(entry.quantile), boosters[i]!.featureScore(type)]),
+      );
+    return {
+      model: this.name,
+      target: config.target,
+      region: config.region as Region,
+      horizon: config.horizon,
+      contextLength: config.lookbackHours,
+      quantiles: config.boosters.map((entry) => entry.quantile),
+      features: [...config.features],
+      params: { ...config.params },
+      trainedFrom: config.trainedFrom,
+      trainedTo: config.trainedTo,
+      details: {
+        quantileMethod: 'pinball-loss booster per quantile level',
+        scale: config.scale,
+        bestIterations: Object.fromEntries(config.boosters.map((e) => [quantileLabel(e.quantile), e.bestIteration])),
+        gainImportance: importance('gain'),
+        totalGainImportance: importance('total_gain'),
+        xgboostVersion: config.xgboostVersion,
+      },
+    };
+  }
+
+  #release(): void {
+    for (const booster of this.#fitted?.boosters ?? []) booster.dispose();
+    this.#fitted = undefined;
+  }
+
+  dispose(): void {
+    this.#release();
+  }
+}

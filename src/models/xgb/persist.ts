@@ -1,0 +1,83 @@
+/**
+ * The saved form of an xgb forecaster: config.json (feature spec, quantile boosters, fit facts)
+ * plus, per quantile level, the booster in UBJ (loaded back) and JSON (for people and for Python).
+ */
+import { z } from 'zod';
+import { REGIONS } from '../../config/config.js';
+import { DcgridError, ErrorCodes } from '../../lib/errors.js';
+import type { ModelFiles } from '../types.js';
+
+export const CONFIG_FILE = 'config.json';
+const FORMAT = 'dcgrid-xgb';
+const FORMAT_VERSION = 1;
+
+const boosterEntry = z.object({
+  quantile: z.number().gt(0).lt(1),
+  ubj: z.string(),
+  json: z.string(),
+  /** 0-based best round; forecasts use rounds [0, bestIteration]. */
+  bestIteration: z.number().int().min(0),
+});
+
+const configSchema = z.object({
+  format: z.literal(FORMAT),
+  version: z.literal(FORMAT_VERSION),
+  target: z.string(),
+  region: z.enum(REGIONS),
+  horizon: z.number().int().min(1),
+  lookbackHours: z.number().int().min(1),
+  scale: z.number().positive(),
+  pastColumns: z.array(z.string()),
+  features: z.array(z.string()),
+  boosters: z.array(boosterEntry).min(1),
+  params: z.record(z.string(), z.unknown()),
+  trainedFrom: z.number(),
+  trainedTo: z.number(),
+  xgboostVersion: z.string(),
+});
+
+export type SavedConfig = z.infer<typeof configSchema>;
+export type SavedBooster = z.infer<typeof boosterEntry>;
+
+/** "p10" for 0.1, "p2.5" for 0.025: file-name friendly quantile labels. */
+export function quantileLabel(quantile: number): string {
+  return `p${Number((quantile * 100).toFixed(6))}`;
+}
+
+export function boosterFileNames(quantile: number): { ubj: string; json: string } {
+  const label = quantileLabel(quantile);
+  return { ubj: `model-${label}.ubj`, json: `model-${label}.json` };
+}
+
+export function encodeConfig(config: Omit<SavedConfig, 'format' | 'version'>): Uint8Array {
+  const full: SavedConfig = { format: FORMAT, version: FORMAT_VERSION, ...config };
+  return new TextEncoder().encode(JSON.stringify(full, null, 2));
+}
+
+export function decodeConfig(files: ModelFiles): SavedConfig {
+  const bytes = files[CONFIG_FILE];
+  if (bytes === undefined) {
+    throw new DcgridError(ErrorCodes.MODEL, `Not an xgb model: ${CONFIG_FILE} is missing.`, { file: CONFIG_FILE });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (error) {
+    throw new DcgridError(ErrorCodes.MODEL, `${CONFIG_FILE} is not valid JSON: ${String(error)}`, {
+      file: CONFIG_FILE,
+    });
+  }
+  const parsed = configSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new DcgridError(ErrorCodes.MODEL, `Not a valid xgb model configuration: ${issues}`, { file: CONFIG_FILE });
+  }
+  for (const booster of parsed.data.boosters) {
+    if (files[booster.ubj] === undefined && files[booster.json] === undefined) {
+      throw new DcgridError(ErrorCodes.MODEL, `Booster file for quantile ${booster.quantile} is missing.`, {
+        file: booster.ubj,
+      });
+    }
+  }
+  return parsed.data;
+}

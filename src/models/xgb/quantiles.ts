@@ -1,0 +1,39 @@
+/** Quantile curves of a forecast: no crossing, and levels between the trained ones. */
+import { DcgridError, ErrorCodes } from '../../lib/errors.js';
+
+/** Sorts the values of each hour across quantile levels, so quantiles never cross. */
+export function uncross(values: Float64Array[]): void {
+  const hours = values[0]?.length ?? 0;
+  const column = new Float64Array(values.length);
+  for (let h = 0; h < hours; h++) {
+    for (let q = 0; q < values.length; q++) column[q] = values[q]![h]!;
+    column.sort();
+    for (let q = 0; q < values.length; q++) values[q]![h] = column[q]!;
+  }
+}
+
+/**
+ * Curves for the requested levels from curves at the trained levels (sorted ascending): exact
+ * levels are copied, levels between two trained ones are interpolated linearly.
+ */
+export function atLevels(trained: readonly number[], values: Float64Array[], requested: readonly number[]): Float64Array[] {
+  const first = trained[0]!;
+  const last = trained[trained.length - 1]!;
+  return requested.map((level) => {
+    const exact = trained.indexOf(level);
+    if (exact >= 0) return Float64Array.from(values[exact]!);
+    if (!(level > first && level < last)) {
+      throw new DcgridError(
+        ErrorCodes.VALUE_INVALID,
+        `Quantile ${level} is outside the trained range [${first}, ${last}]; refit with it in FitOptions.quantiles.`,
+      );
+    }
+    const upper = trained.findIndex((q) => q > level);
+    const lo = trained[upper - 1]!;
+    const hi = trained[upper]!;
+    const weight = (level - lo) / (hi - lo);
+    const below = values[upper - 1]!;
+    const above = values[upper]!;
+    return below.map((v, h) => v + weight * (above[h]! - v));
+  });
+}
