@@ -45,7 +45,10 @@ const TARGET_FEATURES = [
 ] as const;
 
 export function featureNames(spec: Pick<FeatureSpec, 'pastColumns'>): string[] {
-  return [...TARGET_FEATURES, ...spec.pastColumns.flatMap((column) => [`${column}_last`, `${column}_mean24h`])];
+  return [
+    ...TARGET_FEATURES,
+    ...spec.pastColumns.flatMap((column) => [`${column}_last`, `${column}_mean24h`]),
+  ];
 }
 
 interface OriginStats {

@@ -30,6 +30,7 @@ import {
 } from './persist.js';
 import { empiricalQuantile, pinballLoss, pinballMetric, pinballObjective } from './pinball.js';
 import { atLevels, uncross } from './quantiles.js';
+import { fitShifts, shiftFor, type CalibrationMode } from './calibration.js';
 import { selectPairs, seededRandom, type Pairs } from './samples.js';
 
 /** Origins need a week of history: the level and the weekly lags are read from it. */
@@ -50,7 +51,9 @@ export interface ForecastExplanation {
   baseline: Float64Array;
   /** contributions[feature][h]: what that feature adds to hour h + 1. */
   contributions: Record<string, Float64Array>;
-  /** baseline + all contributions: this quantile's forecast before quantile crossing is repaired. */
+  /** The validation-window calibration shift of each hour (zero when not calibrated). */
+  calibration: Float64Array;
+  /** baseline + calibration + all contributions: this quantile's forecast before uncrossing. */
   values: Float64Array;
 }
 
@@ -76,9 +79,13 @@ function checkFrame(frame: HourlyFrame, columns: readonly string[], role: string
       );
     }
     if (values.length !== hours) {
-      throw new DcgridError(ErrorCodes.VALUE_INVALID, `Column has ${values.length} values for ${hours} hours.`, {
-        column,
-      });
+      throw new DcgridError(
+        ErrorCodes.VALUE_INVALID,
+        `Column has ${values.length} values for ${hours} hours.`,
+        {
+          column,
+        },
+      );
     }
   }
   for (let i = 1; i < hours; i++) {
@@ -95,7 +102,10 @@ function checkFrame(frame: HourlyFrame, columns: readonly string[], role: string
 function checkQuantiles(quantiles: readonly number[]): number[] {
   const sorted = [...new Set(quantiles)].sort((a, b) => a - b);
   if (sorted.length === 0 || sorted.some((q) => !(q > 0 && q < 1))) {
-    throw new DcgridError(ErrorCodes.CONFIG_INVALID, `Quantiles must be levels in (0, 1), got [${quantiles.join(', ')}].`);
+    throw new DcgridError(
+      ErrorCodes.CONFIG_INVALID,
+      `Quantiles must be levels in (0, 1), got [${quantiles.join(', ')}].`,
+    );
   }
   return sorted;
 }
@@ -132,16 +142,26 @@ function withoutThreads(params: XgbParams): Record<string, unknown> {
   return rest;
 }
 
-function prepareRows(builder: FeatureBuilder, target: Float64Array, pairs: Pairs, scale: number): PreparedRows {
+function prepareRows(
+  builder: FeatureBuilder,
+  target: Float64Array,
+  pairs: Pairs,
+  scale: number,
+): PreparedRows {
   const labels = new Float32Array(pairs.origins.length);
   for (let r = 0; r < labels.length; r++) {
     const origin = pairs.origins[r]!;
     labels[r] = (target[origin + pairs.horizons[r]! - 1]! - builder.level(origin)) / scale;
   }
-  const matrix = DMatrix.fromDense(builder.matrix(pairs.origins, pairs.horizons), labels.length, builder.width, {
-    labels,
-    featureNames: builder.names,
-  });
+  const matrix = DMatrix.fromDense(
+    builder.matrix(pairs.origins, pairs.horizons),
+    labels.length,
+    builder.width,
+    {
+      labels,
+      featureNames: builder.names,
+    },
+  );
   return { matrix, labels };
 }
 
@@ -154,7 +174,8 @@ export class XgbForecaster implements Forecaster {
     const config = decodeConfig(files);
     const boosters: Booster[] = [];
     try {
-      for (const entry of config.boosters) boosters.push(Booster.load((files[entry.ubj] ?? files[entry.json])!));
+      for (const entry of config.boosters)
+        boosters.push(Booster.load((files[entry.ubj] ?? files[entry.json])!));
     } catch (error) {
       for (const booster of boosters) booster.dispose();
       throw error;
@@ -192,7 +213,11 @@ export class XgbForecaster implements Forecaster {
         { column: target },
       );
     }
-    const spec: FeatureSpec = { target, pastColumns: params.pastColumns, scale: targetScale(y, validationStart) };
+    const spec: FeatureSpec = {
+      target,
+      pastColumns: params.pastColumns,
+      scale: targetScale(y, validationStart),
+    };
     const builder = new FeatureBuilder(frame, spec);
     const random = seededRandom(options.seed);
     const usable = (origin: number, h: number): boolean =>
@@ -253,18 +278,38 @@ export class XgbForecaster implements Forecaster {
               options.onProgress?.({
                 step: index * params.rounds + round + 1,
                 totalSteps: quantiles.length * params.rounds,
-                metrics: { quantile, round: round + 1, ...(loss !== undefined ? { valid_pinball: loss } : {}) },
+                metrics: {
+                  quantile,
+                  round: round + 1,
+                  ...(loss !== undefined ? { valid_pinball: loss } : {}),
+                },
               });
             }
           },
         });
         boosters.push(result.booster);
         completedRounds += result.history.length;
-        entries.push({ quantile, ...boosterFileNames(quantile), bestIteration: result.bestIteration });
+        entries.push({
+          quantile,
+          ...boosterFileNames(quantile),
+          bestIteration: result.bestIteration,
+          shifts: [],
+        });
         metrics[`rounds_${label}`] = result.history.length;
         metrics[`best_round_${label}`] = result.bestIteration + 1;
       }
-      if (validRows !== undefined) Object.assign(metrics, this.#validationMetrics(boosters, entries, validRows, spec.scale));
+      if (validRows !== undefined && validPairs !== undefined) {
+        const validation = this.#validate(
+          boosters,
+          entries,
+          validRows,
+          validPairs.horizons,
+          options.horizon,
+          spec.scale,
+          params.calibration,
+        );
+        Object.assign(metrics, validation);
+      }
     } catch (error) {
       for (const booster of boosters) booster.dispose();
       throw error;
@@ -295,7 +340,9 @@ export class XgbForecaster implements Forecaster {
         xgboostVersion: xgbLibrary().version,
       },
     };
-    const median = entries.reduce((best, e) => (Math.abs(e.quantile - 0.5) < Math.abs(best.quantile - 0.5) ? e : best));
+    const median = entries.reduce((best, e) =>
+      Math.abs(e.quantile - 0.5) < Math.abs(best.quantile - 0.5) ? e : best,
+    );
     return {
       steps: completedRounds,
       bestStep: median.bestIteration + 1,
@@ -305,19 +352,29 @@ export class XgbForecaster implements Forecaster {
     };
   }
 
-  /** Pinball loss and empirical coverage of each quantile on the validation rows, after uncrossing. */
-  #validationMetrics(
+  /**
+   * Validation predictions of each booster; when calibrating, the per-block shifts are fitted on
+   * them and stored in `entries`. Metrics describe the boosters before calibration (the rows were
+   * not used to fit the trees, only to stop boosting), i.e. honest out-of-sample figures.
+   */
+  #validate(
     boosters: Booster[],
     entries: SavedBooster[],
     rows: PreparedRows,
+    horizons: Int32Array,
+    horizon: number,
     scale: number,
+    calibration: CalibrationMode,
   ): Record<string, number> {
     const predictions = boosters.map((booster, i) =>
       Float64Array.from(
         booster.predict(rows.matrix, { iterationRange: [0, entries[i]!.bestIteration + 1] }).values,
       ),
     );
-    // uncross works per hour across levels; here a "hour" is a validation row.
+    const levels = entries.map((entry) => entry.quantile);
+    const shifts = fitShifts(calibration, levels, predictions, rows.labels, horizons, horizon);
+    for (const [i, entry] of entries.entries()) entry.shifts = shifts[i]!;
+    // uncross works per hour across levels; here an "hour" is a validation row.
     uncross(predictions);
     const metrics: Record<string, number> = {};
     let total = 0;
@@ -336,7 +393,10 @@ export class XgbForecaster implements Forecaster {
 
   #require(): Fitted {
     if (this.#fitted === undefined) {
-      throw new DcgridError(ErrorCodes.MODEL, 'The xgb model is not fitted (or was disposed); call fit() or load it.');
+      throw new DcgridError(
+        ErrorCodes.MODEL,
+        'The xgb model is not fitted (or was disposed); call fit() or load it.',
+      );
     }
     return this.#fitted;
   }
@@ -365,14 +425,21 @@ export class XgbForecaster implements Forecaster {
     return { matrix, level, origin: history.ts[hours - 1]! + HOUR_MS };
   }
 
-  async forecast(history: HourlyFrame, options: { horizon: number; quantiles?: readonly number[] }): Promise<Forecast> {
+  async forecast(
+    history: HourlyFrame,
+    options: { horizon: number; quantiles?: readonly number[] },
+  ): Promise<Forecast> {
     const { config, boosters } = this.#require();
     const { matrix, level, origin } = this.#forecastRows(history, options.horizon);
     let curves: Float64Array[];
     try {
       curves = boosters.map((booster, i) => {
-        const predicted = booster.predict(matrix, { iterationRange: [0, config.boosters[i]!.bestIteration + 1] });
-        return Float64Array.from(predicted.values, (v) => level + config.scale * v);
+        const { bestIteration, shifts } = config.boosters[i]!;
+        const predicted = booster.predict(matrix, { iterationRange: [0, bestIteration + 1] });
+        return Float64Array.from(
+          predicted.values,
+          (v, h) => level + config.scale * (v + shiftFor(shifts, h + 1)),
+        );
       });
     } finally {
       matrix.dispose();
@@ -414,8 +481,18 @@ export class XgbForecaster implements Forecaster {
     const perFeature = config.features.map((_, f) =>
       Float64Array.from({ length: hours }, (_, h) => config.scale * contributions[h * width + f]!),
     );
-    const baseline = Float64Array.from({ length: hours }, (_, h) => level + config.scale * contributions[h * width + width - 1]!);
-    const values = baseline.map((base, h) => perFeature.reduce((sum, feature) => sum + feature[h]!, base));
+    const { shifts } = config.boosters[index]!;
+    const baseline = Float64Array.from(
+      { length: hours },
+      (_, h) => level + config.scale * contributions[h * width + width - 1]!,
+    );
+    const calibration = Float64Array.from(
+      { length: hours },
+      (_, h) => config.scale * shiftFor(shifts, h + 1),
+    );
+    const values = baseline.map((base, h) =>
+      perFeature.reduce((sum, feature) => sum + feature[h]!, base + calibration[h]!),
+    );
     return {
       origin,
       ts: Float64Array.from({ length: hours }, (_, i) => origin + i * HOUR_MS),
@@ -423,6 +500,7 @@ export class XgbForecaster implements Forecaster {
       features: [...config.features],
       baseline,
       contributions: Object.fromEntries(config.features.map((name, f) => [name, perFeature[f]!])),
+      calibration,
       values,
     };
   }
@@ -457,7 +535,9 @@ export class XgbForecaster implements Forecaster {
       details: {
         quantileMethod: 'pinball-loss booster per quantile level',
         scale: config.scale,
-        bestIterations: Object.fromEntries(config.boosters.map((e) => [quantileLabel(e.quantile), e.bestIteration])),
+        bestIterations: Object.fromEntries(
+          config.boosters.map((e) => [quantileLabel(e.quantile), e.bestIteration]),
+        ),
         gainImportance: importance('gain'),
         totalGainImportance: importance('total_gain'),
         xgboostVersion: config.xgboostVersion,

@@ -23,6 +23,8 @@ export const xgbParamsSchema = z
     maxTrainingRows: z.number().int().min(100).default(60_000),
     maxValidationRows: z.number().int().min(10).default(20_000),
     nthread: z.number().int().min(1).optional(),
+    /** Conformal shifts per quantile and block of 24 horizons, fitted on the validation window. */
+    calibration: z.enum(['spread', 'full', 'none']).default('spread'),
     /** Other frame columns used through their values before the origin. */
     pastColumns: z.array(z.string().min(1)).default([]),
     /** Extra XGBoost parameters passed as they are (checked by the library). */
@@ -44,7 +46,11 @@ export function parseXgbParams(input: Record<string, unknown> | undefined): XgbP
 }
 
 /** The XGBoost booster parameters for one quantile booster. */
-export function boosterParams(params: XgbParams, seed: number, baseScore: number): Record<string, string | number> {
+export function boosterParams(
+  params: XgbParams,
+  seed: number,
+  baseScore: number,
+): Record<string, string | number> {
   return {
     tree_method: 'hist',
     max_depth: params.maxDepth,

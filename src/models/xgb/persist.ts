@@ -17,6 +17,8 @@ const boosterEntry = z.object({
   json: z.string(),
   /** 0-based best round; forecasts use rounds [0, bestIteration]. */
   bestIteration: z.number().int().min(0),
+  /** Calibration shift per block of 24 horizons, in normalised units (empty: none). */
+  shifts: z.array(z.number()),
 });
 
 const configSchema = z.object({
@@ -57,7 +59,9 @@ export function encodeConfig(config: Omit<SavedConfig, 'format' | 'version'>): U
 export function decodeConfig(files: ModelFiles): SavedConfig {
   const bytes = files[CONFIG_FILE];
   if (bytes === undefined) {
-    throw new DcgridError(ErrorCodes.MODEL, `Not an xgb model: ${CONFIG_FILE} is missing.`, { file: CONFIG_FILE });
+    throw new DcgridError(ErrorCodes.MODEL, `Not an xgb model: ${CONFIG_FILE} is missing.`, {
+      file: CONFIG_FILE,
+    });
   }
   let json: unknown;
   try {
@@ -70,7 +74,9 @@ export function decodeConfig(files: ModelFiles): SavedConfig {
   const parsed = configSchema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new DcgridError(ErrorCodes.MODEL, `Not a valid xgb model configuration: ${issues}`, { file: CONFIG_FILE });
+    throw new DcgridError(ErrorCodes.MODEL, `Not a valid xgb model configuration: ${issues}`, {
+      file: CONFIG_FILE,
+    });
   }
   for (const booster of parsed.data.boosters) {
     if (files[booster.ubj] === undefined && files[booster.json] === undefined) {

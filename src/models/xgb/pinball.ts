@@ -5,7 +5,11 @@
 import type { CustomMetric, CustomObjective } from './native/train.js';
 
 /** Mean pinball loss of predictions for quantile alpha. */
-export function pinballLoss(predictions: ArrayLike<number>, labels: ArrayLike<number>, alpha: number): number {
+export function pinballLoss(
+  predictions: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  alpha: number,
+): number {
   let sum = 0;
   for (let i = 0; i < labels.length; i++) {
     const residual = labels[i]! - predictions[i]!;

@@ -16,7 +16,11 @@ export function uncross(values: Float64Array[]): void {
  * Curves for the requested levels from curves at the trained levels (sorted ascending): exact
  * levels are copied, levels between two trained ones are interpolated linearly.
  */
-export function atLevels(trained: readonly number[], values: Float64Array[], requested: readonly number[]): Float64Array[] {
+export function atLevels(
+  trained: readonly number[],
+  values: Float64Array[],
+  requested: readonly number[],
+): Float64Array[] {
   const first = trained[0]!;
   const last = trained[trained.length - 1]!;
   return requested.map((level) => {

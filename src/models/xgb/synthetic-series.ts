@@ -31,7 +31,8 @@ export function syntheticLoadFrame(options: SyntheticOptions): HourlyFrame {
   for (let i = 0; i < options.hours; i++) {
     ts[i] = start + i * HOUR_MS;
     const cal = irishCalendar(ts[i]!);
-    const daily = 120 * Math.sin((2 * Math.PI * (cal.hour - 11)) / 24) + 60 * Math.sin((4 * Math.PI * cal.hour) / 24);
+    const daily =
+      120 * Math.sin((2 * Math.PI * (cal.hour - 11)) / 24) + 60 * Math.sin((4 * Math.PI * cal.hour) / 24);
     const weekend = cal.dow >= 5 ? -90 : 0;
     const holiday = cal.holiday ? -70 : 0;
     const annual = 80 * Math.cos((2 * Math.PI * cal.dayOfYear) / 365);

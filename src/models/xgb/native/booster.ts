@@ -121,7 +121,10 @@ export class Booster extends NativeResource {
   }
 
   setParam(name: string, value: ParamValue): void {
-    check(xgbLibrary().api.XGBoosterSetParam(this.nativeHandle, name, formatParam(value)), 'XGBoosterSetParam');
+    check(
+      xgbLibrary().api.XGBoosterSetParam(this.nativeHandle, name, formatParam(value)),
+      'XGBoosterSetParam',
+    );
     this.#needsConfigure = true;
   }
 
@@ -281,7 +284,12 @@ export class Booster extends NativeResource {
 
   set featureNames(names: readonly string[]) {
     check(
-      xgbLibrary().api.XGBoosterSetStrFeatureInfo(this.nativeHandle, 'feature_name', [...names], names.length),
+      xgbLibrary().api.XGBoosterSetStrFeatureInfo(
+        this.nativeHandle,
+        'feature_name',
+        [...names],
+        names.length,
+      ),
       'XGBoosterSetStrFeatureInfo',
     );
   }

@@ -27,7 +27,13 @@ export class DMatrix extends NativeResource {
   }
 
   static fromDense(data: Float32Array, rows: number, cols: number, options: DMatrixOptions = {}): DMatrix {
-    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 1 || data.length !== rows * cols) {
+    if (
+      !Number.isInteger(rows) ||
+      !Number.isInteger(cols) ||
+      rows < 0 ||
+      cols < 1 ||
+      data.length !== rows * cols
+    ) {
       throw new DcgridError(
         ErrorCodes.VALUE_INVALID,
         `DMatrix data has ${data.length} values, expected rows x cols = ${rows} x ${cols}.`,
@@ -91,10 +97,18 @@ export class DMatrix extends NativeResource {
 
   setFeatureNames(names: readonly string[]): void {
     if (names.length !== this.cols) {
-      throw new DcgridError(ErrorCodes.VALUE_INVALID, `${names.length} feature names for ${this.cols} columns.`);
+      throw new DcgridError(
+        ErrorCodes.VALUE_INVALID,
+        `${names.length} feature names for ${this.cols} columns.`,
+      );
     }
     check(
-      xgbLibrary().api.XGDMatrixSetStrFeatureInfo(this.nativeHandle, 'feature_name', [...names], names.length),
+      xgbLibrary().api.XGDMatrixSetStrFeatureInfo(
+        this.nativeHandle,
+        'feature_name',
+        [...names],
+        names.length,
+      ),
       'XGDMatrixSetStrFeatureInfo',
     );
     this.#featureNames = [...names];

@@ -96,7 +96,8 @@ const SIGNATURES: Record<keyof XgbApi, string> = {
   XGBRegisterLogCallback: 'int XGBRegisterLogCallback(XgbLogCallback *callback)',
   XGDMatrixCreateFromMat_omp:
     'int XGDMatrixCreateFromMat_omp(const float *data, uint64_t nrow, uint64_t ncol, float missing, _Out_ XgbHandle *out, int nthread)',
-  XGDMatrixSetFloatInfo: 'int XGDMatrixSetFloatInfo(XgbHandle h, const char *field, const float *array, uint64_t len)',
+  XGDMatrixSetFloatInfo:
+    'int XGDMatrixSetFloatInfo(XgbHandle h, const char *field, const float *array, uint64_t len)',
   XGDMatrixSetStrFeatureInfo:
     'int XGDMatrixSetStrFeatureInfo(XgbHandle h, const char *field, const char **features, uint64_t size)',
   XGDMatrixNumRow: 'int XGDMatrixNumRow(XgbHandle h, _Out_ uint64_t *out)',
@@ -105,7 +106,8 @@ const SIGNATURES: Record<keyof XgbApi, string> = {
   XGBoosterCreate: 'int XGBoosterCreate(const XgbHandle *dmats, uint64_t len, _Out_ XgbHandle *out)',
   XGBoosterFree: 'int XGBoosterFree(XgbHandle h)',
   XGBoosterSetParam: 'int XGBoosterSetParam(XgbHandle h, const char *name, const char *value)',
-  XGBoosterSaveJsonConfig: 'int XGBoosterSaveJsonConfig(XgbHandle h, _Out_ uint64_t *len, _Out_ const char **out)',
+  XGBoosterSaveJsonConfig:
+    'int XGBoosterSaveJsonConfig(XgbHandle h, _Out_ uint64_t *len, _Out_ const char **out)',
   XGBoosterUpdateOneIter: 'int XGBoosterUpdateOneIter(XgbHandle h, int iter, XgbHandle dtrain)',
   XGBoosterBoostOneIter:
     'int XGBoosterBoostOneIter(XgbHandle h, XgbHandle dtrain, float *grad, float *hess, uint64_t len)',
@@ -115,7 +117,8 @@ const SIGNATURES: Record<keyof XgbApi, string> = {
     'int XGBoosterPredictFromDMatrix(XgbHandle h, XgbHandle d, const char *config, _Out_ void **shape, _Out_ uint64_t *dim, _Out_ void **result)',
   XGBoosterSaveModelToBuffer:
     'int XGBoosterSaveModelToBuffer(XgbHandle h, const char *config, _Out_ uint64_t *len, _Out_ void **out)',
-  XGBoosterLoadModelFromBuffer: 'int XGBoosterLoadModelFromBuffer(XgbHandle h, const void *buf, uint64_t len)',
+  XGBoosterLoadModelFromBuffer:
+    'int XGBoosterLoadModelFromBuffer(XgbHandle h, const void *buf, uint64_t len)',
   XGBoosterFeatureScore:
     'int XGBoosterFeatureScore(XgbHandle h, const char *config, _Out_ uint64_t *n, _Out_ void **features, _Out_ uint64_t *dim, _Out_ void **shape, _Out_ void **scores)',
   XGBoosterSetStrFeatureInfo:
@@ -125,7 +128,8 @@ const SIGNATURES: Record<keyof XgbApi, string> = {
   XGBoosterGetNumFeature: 'int XGBoosterGetNumFeature(XgbHandle h, _Out_ uint64_t *out)',
   XGBoosterBoostedRounds: 'int XGBoosterBoostedRounds(XgbHandle h, _Out_ int *out)',
   XGBoosterSetAttr: 'int XGBoosterSetAttr(XgbHandle h, const char *key, const char *value)',
-  XGBoosterGetAttr: 'int XGBoosterGetAttr(XgbHandle h, const char *key, _Out_ const char **out, _Out_ int *success)',
+  XGBoosterGetAttr:
+    'int XGBoosterGetAttr(XgbHandle h, const char *key, _Out_ const char **out, _Out_ int *success)',
 };
 
 /** Where the library is looked for when XGBOOST_LIB is not set, in order. */
@@ -149,7 +153,10 @@ export function defaultLibraryCandidates(platform: NodeJS.Platform = process.pla
 }
 
 /** Resolves the library path: XGBOOST_LIB first, then the platform's usual install locations. */
-export function locateLibrary(env: NodeJS.ProcessEnv = process.env, candidates = defaultLibraryCandidates()): string {
+export function locateLibrary(
+  env: NodeJS.ProcessEnv = process.env,
+  candidates = defaultLibraryCandidates(),
+): string {
   const fromEnv = env.XGBOOST_LIB;
   if (fromEnv !== undefined && fromEnv !== '') {
     if (existsSync(fromEnv)) return fromEnv;
@@ -216,9 +223,14 @@ export function xgbLibrary(): XgbLibrary {
   try {
     lib = koffi.load(path);
   } catch (error) {
-    throw new DcgridError(ErrorCodes.XGBOOST, `Cannot load the XGBoost library at ${path}: ${String(error)}`, {}, {
-      cause: error,
-    });
+    throw new DcgridError(
+      ErrorCodes.XGBOOST,
+      `Cannot load the XGBoost library at ${path}: ${String(error)}`,
+      {},
+      {
+        cause: error,
+      },
+    );
   }
   const logPrototype = declareTypes();
   const api = {} as Record<keyof XgbApi, unknown>;

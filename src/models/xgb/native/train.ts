@@ -8,7 +8,10 @@ import { Booster, type BoosterParams, type EvalSet } from './booster.js';
 import type { DMatrix } from './dmatrix.js';
 
 /** Gradient and hessian of a loss at the current raw predictions (margins) of the training rows. */
-export type CustomObjective = (margins: Float32Array, labels: Float32Array) => {
+export type CustomObjective = (
+  margins: Float32Array,
+  labels: Float32Array,
+) => {
   grad: Float32Array;
   hess: Float32Array;
 };
@@ -55,9 +58,14 @@ function labelsOf(matrix: DMatrix, role: string): Float32Array {
 
 function throwIfAborted(signal: AbortSignal | undefined, round: number): void {
   if (signal?.aborted === true) {
-    throw new DcgridError(ErrorCodes.INTERRUPTED, `Training interrupted after ${round} boosting rounds.`, {}, {
-      cause: signal.reason,
-    });
+    throw new DcgridError(
+      ErrorCodes.INTERRUPTED,
+      `Training interrupted after ${round} boosting rounds.`,
+      {},
+      {
+        cause: signal.reason,
+      },
+    );
   }
 }
 
@@ -101,12 +109,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         bestIteration = round;
       } else {
         const score = metrics[watched]!;
-        const maximise = options.metric === undefined && MAXIMISED_METRICS.test(watched.split('-').at(-1) ?? '');
+        const maximise =
+          options.metric === undefined && MAXIMISED_METRICS.test(watched.split('-').at(-1) ?? '');
         const improved = Number.isNaN(bestScore) || (maximise ? score > bestScore : score < bestScore);
         if (improved) {
           bestScore = score;
           bestIteration = round;
-        } else if (options.earlyStoppingRounds !== undefined && round - bestIteration >= options.earlyStoppingRounds) {
+        } else if (
+          options.earlyStoppingRounds !== undefined &&
+          round - bestIteration >= options.earlyStoppingRounds
+        ) {
           break;
         }
       }
