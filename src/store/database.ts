@@ -1,0 +1,5 @@
+import type { FoundationTables } from './schema/foundation.js';
+import type { ForecastingTables } from './schema/forecasting.js';
+
+/** Every table, as Kysely sees it; each part of the system declares its own tables in schema/. */
+export interface Database extends FoundationTables, ForecastingTables {}

@@ -1,0 +1,84 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { DcgridError, ErrorCodes } from '../../lib/errors.js';
+import type { Database } from '../database.js';
+import { sessionDialect, type RawSession } from '../session-dialect.js';
+import type { Store, StoreTransaction } from '../store.js';
+
+const INT8_OID = 20;
+
+/** bigint counts and identities as JS numbers, as PGlite returns them: ours stay far below 2^53. */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+function clientSession(client: pg.PoolClient): RawSession {
+  return {
+    query: async (sql, params) => {
+      const result = await client.query({ text: sql, values: params as unknown[] });
+      return { rows: result.rows, affectedRows: result.rowCount ?? undefined };
+    },
+  };
+}
+
+export function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `PostgreSQL at ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+  } catch {
+    return 'PostgreSQL';
+  }
+}
+
+/** Opens a pool on DATABASE_URL and checks that the server answers. */
+export async function connectPostgres(url: string): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: url, max: 4, types });
+  const description = describeUrl(url);
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end();
+    throw new DcgridError(
+      ErrorCodes.DATABASE,
+      `cannot connect to ${description}: ${(error as Error).message}`,
+      {},
+      { cause: error },
+    );
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+
+  return {
+    kind: 'postgres',
+    description,
+    db,
+    async transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      const txDb = new Kysely<Database>({ dialect: sessionDialect(clientSession(client)) });
+      try {
+        await client.query('BEGIN');
+        const result = await fn({
+          db: txDb,
+          copyIn: async (table, columns, chunks) => {
+            const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+            await pipeline(Readable.from(chunks), stream);
+          },
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
