@@ -21,7 +21,10 @@ const NAMES = ['x0', 'x1', 'x2', 'x3'];
 const PARAMS = { tree_method: 'hist', max_depth: 4, eta: 0.3, seed: 3, nthread: 2 };
 const trainingSet = regression(3000, 1);
 const testSet = regression(500, 2);
-const dtrain = DMatrix.fromDense(trainingSet.features, 3000, 4, { labels: trainingSet.labels, featureNames: NAMES });
+const dtrain = DMatrix.fromDense(trainingSet.features, 3000, 4, {
+  labels: trainingSet.labels,
+  featureNames: NAMES,
+});
 const dtest = DMatrix.fromDense(testSet.features, 500, 4, { labels: testSet.labels, featureNames: NAMES });
 
 afterAll(() => {
@@ -195,7 +198,10 @@ describe('XGBoost wrapper', () => {
     const wide = DMatrix.fromDense(new Float32Array(10 * 6), 10, 6);
     const narrow = DMatrix.fromDense(new Float32Array(10 * 3), 10, 3);
     try {
-      expectXgbError(() => booster.predict(wide), /Number of columns does not match number of features in booster/);
+      expectXgbError(
+        () => booster.predict(wide),
+        /Number of columns does not match number of features in booster/,
+      );
       expectXgbError(() => booster.predict(narrow), /Number of columns does not match.*\(3 vs\. 4\)/);
     } finally {
       booster.dispose();
@@ -207,7 +213,10 @@ describe('XGBoost wrapper', () => {
   it('rejects data that does not match the declared shape and unparseable model bytes', () => {
     expect(() => DMatrix.fromDense(new Float32Array(10), 3, 4)).toThrow(/expected rows x cols = 3 x 4/);
     expect(() => dtrain.setLabels(new Float32Array(5))).toThrow(/label has 5 values for 3000 rows/);
-    expectXgbError(() => Booster.load(new TextEncoder().encode('{"learner": 1')), /XGBoosterLoadModelFromBuffer failed/);
+    expectXgbError(
+      () => Booster.load(new TextEncoder().encode('{"learner": 1')),
+      /XGBoosterLoadModelFromBuffer failed/,
+    );
   });
 
   it('interrupts training between rounds when the signal is aborted', async () => {

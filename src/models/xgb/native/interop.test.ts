@@ -53,7 +53,9 @@ describe.skipIf(pythonVersion === undefined)(`XGBoost interop with Python (${ski
   const cols = 6;
   const names = ['a', 'b', 'c', 'd', 'e', 'f'];
   const random = seededRandom(11);
-  const features = Float32Array.from({ length: rows * cols }, () => (random() < 0.03 ? Number.NaN : random() * 4 - 2));
+  const features = Float32Array.from({ length: rows * cols }, () =>
+    random() < 0.03 ? Number.NaN : random() * 4 - 2,
+  );
   const labels = Float32Array.from({ length: rows }, (_, r) => {
     const x = (j: number): number => (Number.isNaN(features[r * cols + j]!) ? 0 : features[r * cols + j]!);
     return x(0) * x(1) + Math.cos(x(2)) - 0.5 * x(3) + 0.05 * random();
@@ -74,47 +76,60 @@ describe.skipIf(pythonVersion === undefined)(`XGBoost interop with Python (${ski
     expect(pythonVersion).toBe(xgbLibrary().version);
   });
 
-  it.each(['ubj', 'json'] as const)('Python loads a %s model saved from Node and predicts identically', async (format) => {
-    const { booster } = await train({ params, train: matrix, rounds: 50 });
-    try {
-      const modelPath = join(dir, `node-model.${format}`);
-      const outPath = join(dir, `python-predictions-${format}.f32`);
-      writeFileSync(modelPath, booster.save(format));
-      const answer = python({ action: 'predict', model: modelPath, features: featurePath, rows, cols, out: outPath });
-      expect(answer.rounds).toBe(50);
-      expect(answer.features).toEqual(names);
-      expect(maxAbsDiff(readFloats(outPath), booster.predict(matrix).values)).toBe(0);
-    } finally {
-      booster.dispose();
-    }
-  });
+  it.each(['ubj', 'json'] as const)(
+    'Python loads a %s model saved from Node and predicts identically',
+    async (format) => {
+      const { booster } = await train({ params, train: matrix, rounds: 50 });
+      try {
+        const modelPath = join(dir, `node-model.${format}`);
+        const outPath = join(dir, `python-predictions-${format}.f32`);
+        writeFileSync(modelPath, booster.save(format));
+        const answer = python({
+          action: 'predict',
+          model: modelPath,
+          features: featurePath,
+          rows,
+          cols,
+          out: outPath,
+        });
+        expect(answer.rounds).toBe(50);
+        expect(answer.features).toEqual(names);
+        expect(maxAbsDiff(readFloats(outPath), booster.predict(matrix).values)).toBe(0);
+      } finally {
+        booster.dispose();
+      }
+    },
+  );
 
-  it.each(['ubj', 'json'] as const)('Node loads a %s model trained in Python and predicts identically', async (format) => {
-    const modelPath = join(dir, `python-model.${format}`);
-    const outPath = join(dir, `python-train-predictions-${format}.f32`);
-    python({
-      action: 'train',
-      features: featurePath,
-      labels: labelPath,
-      rows,
-      cols,
-      params,
-      rounds: 50,
-      featureNames: names,
-      model: modelPath,
-      out: outPath,
-    });
-    const fromPython = Booster.load(readFileSync(modelPath));
-    const { booster: fromNode } = await train({ params, train: matrix, rounds: 50 });
-    try {
-      const pythonPredictions = readFloats(outPath);
-      expect(fromPython.featureNames).toEqual(names);
-      expect(maxAbsDiff(fromPython.predict(matrix).values, pythonPredictions)).toBe(0);
-      // Same data, parameters and seed: training itself is reproduced bit for bit across languages.
-      expect(maxAbsDiff(fromNode.predict(matrix).values, pythonPredictions)).toBe(0);
-    } finally {
-      fromPython.dispose();
-      fromNode.dispose();
-    }
-  });
+  it.each(['ubj', 'json'] as const)(
+    'Node loads a %s model trained in Python and predicts identically',
+    async (format) => {
+      const modelPath = join(dir, `python-model.${format}`);
+      const outPath = join(dir, `python-train-predictions-${format}.f32`);
+      python({
+        action: 'train',
+        features: featurePath,
+        labels: labelPath,
+        rows,
+        cols,
+        params,
+        rounds: 50,
+        featureNames: names,
+        model: modelPath,
+        out: outPath,
+      });
+      const fromPython = Booster.load(readFileSync(modelPath));
+      const { booster: fromNode } = await train({ params, train: matrix, rounds: 50 });
+      try {
+        const pythonPredictions = readFloats(outPath);
+        expect(fromPython.featureNames).toEqual(names);
+        expect(maxAbsDiff(fromPython.predict(matrix).values, pythonPredictions)).toBe(0);
+        // Same data, parameters and seed: training itself is reproduced bit for bit across languages.
+        expect(maxAbsDiff(fromNode.predict(matrix).values, pythonPredictions)).toBe(0);
+      } finally {
+        fromPython.dispose();
+        fromNode.dispose();
+      }
+    },
+  );
 });

@@ -7,7 +7,10 @@ describe('XGBoost library location', () => {
     const installed = xgbLibrary().path;
     expect(locateLibrary({ XGBOOST_LIB: installed }, [])).toBe(installed);
     expect(() => locateLibrary({ XGBOOST_LIB: '/nonexistent/libxgboost.so' })).toThrow(
-      expect.objectContaining({ code: ErrorCodes.XGBOOST, message: expect.stringContaining('/nonexistent/libxgboost.so') }),
+      expect.objectContaining({
+        code: ErrorCodes.XGBOOST,
+        message: expect.stringContaining('/nonexistent/libxgboost.so'),
+      }),
     );
   });
 
@@ -34,7 +37,8 @@ describe('XGBoost library location', () => {
   });
 
   it('strips the timestamp and native stack trace from library errors', () => {
-    const raw = '[07:40:46] ./src/learner.cc:1510: Check failed: x (5 vs. 7) : Bad.\nStack trace:\n  [bt] (0) foo\n';
+    const raw =
+      '[07:40:46] ./src/learner.cc:1510: Check failed: x (5 vs. 7) : Bad.\nStack trace:\n  [bt] (0) foo\n';
     expect(cleanErrorMessage(raw)).toBe('./src/learner.cc:1510: Check failed: x (5 vs. 7) : Bad.');
   });
 });
