@@ -1,0 +1,339 @@
+/**
+ * From an hourly frame to the network's per-variable input matrices.
+ *
+ * Variables (one-hot widths in brackets):
+ * - static: region [3], target_level, target_spread (mean and standard deviation of the observed,
+ *   normalised target over the window's encoder part);
+ * - encoder (past-observed + known): target, target_missing, one real per past column, then the
+ *   known inputs;
+ * - decoder (known-future): hour [24], dow [7], month [12], holiday [2] (Irish local calendar),
+ *   dst (0/1), time_index ((t - origin) / horizon).
+ *
+ * Missing values: the target and past columns are normalised with the training statistics, then
+ * forward-filled (a gap before the first observation gets 0, the training mean); `target_missing`
+ * flags the hours whose target was filled. Forward filling only looks back, and the encoder reads
+ * rows before the origin only, so nothing at or after the origin reaches the inputs.
+ */
+import { REGIONS, type Region } from '../../config/config.js';
+import { DcgridError, ErrorCodes } from '../../lib/errors.js';
+import { HOUR_MS } from '../../lib/time.js';
+import { irishCalendar } from '../../features/calendar.js';
+import type { HourlyFrame } from '../types.js';
+import type { VariableSpec } from './vsn.js';
+
+export interface ColumnStats {
+  mean: number;
+  std: number;
+}
+
+export interface FeatureSettings {
+  target: string;
+  region: Region;
+  pastColumns: string[];
+  encoderLength: number;
+  horizon: number;
+  normalisation: { target: ColumnStats; past: Record<string, ColumnStats> };
+}
+
+export const KNOWN_VARIABLES: readonly VariableSpec[] = [
+  { name: 'hour', kind: 'categorical', cardinality: 24 },
+  { name: 'dow', kind: 'categorical', cardinality: 7 },
+  { name: 'month', kind: 'categorical', cardinality: 12 },
+  { name: 'holiday', kind: 'categorical', cardinality: 2 },
+  { name: 'dst', kind: 'real' },
+  { name: 'time_index', kind: 'real' },
+];
+
+export function staticVariables(): VariableSpec[] {
+  return [
+    { name: 'region', kind: 'categorical', cardinality: REGIONS.length },
+    { name: 'target_level', kind: 'real' },
+    { name: 'target_spread', kind: 'real' },
+  ];
+}
+
+export function encoderVariables(pastColumns: readonly string[]): VariableSpec[] {
+  return [
+    { name: 'target', kind: 'real' },
+    { name: 'target_missing', kind: 'real' },
+    ...pastColumns.map((column): VariableSpec => ({ name: `past.${column}`, kind: 'real' })),
+    ...KNOWN_VARIABLES,
+  ];
+}
+
+export function decoderVariables(): VariableSpec[] {
+  return [...KNOWN_VARIABLES];
+}
+
+/** Mean and standard deviation of the finite values of `values[0, end)`; std 1 when degenerate. */
+export function columnStats(values: Float64Array, end: number): ColumnStats {
+  let count = 0;
+  let sum = 0;
+  let sumSquares = 0;
+  for (let i = 0; i < end; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) continue;
+    count++;
+    sum += v;
+    sumSquares += v * v;
+  }
+  if (count === 0) return { mean: 0, std: 1 };
+  const mean = sum / count;
+  const variance = Math.max(0, sumSquares / count - mean * mean);
+  const std = Math.sqrt(variance);
+  return { mean, std: std > 1e-9 * Math.max(1, Math.abs(mean)) ? std : 1 };
+}
+
+interface CalendarColumns {
+  /** Row index of the first entry (may be negative: hours before the frame). */
+  first: number;
+  hour: Uint8Array;
+  dow: Uint8Array;
+  month: Uint8Array;
+  holiday: Uint8Array;
+  dst: Uint8Array;
+}
+
+/** A frame made ready for window building: normalised, imputed, with calendar columns. */
+export interface PreparedSeries {
+  /** UTC ms of row 0. */
+  start: number;
+  length: number;
+  /** Normalised target, NaN where missing (for loss targets and the static level/spread). */
+  target: Float32Array;
+  /** Normalised target, forward-filled. */
+  targetFilled: Float32Array;
+  /** One forward-filled, normalised array per past column. */
+  past: Float32Array[];
+  calendar: CalendarColumns;
+}
+
+function normaliseFilled(
+  values: Float64Array,
+  stats: ColumnStats,
+): { raw: Float32Array; filled: Float32Array } {
+  const raw = new Float32Array(values.length);
+  const filled = new Float32Array(values.length);
+  let last = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (Number.isFinite(v)) {
+      last = (v - stats.mean) / stats.std;
+      raw[i] = last;
+    } else {
+      raw[i] = Number.NaN;
+    }
+    filled[i] = last;
+  }
+  return { raw, filled };
+}
+
+function calendarColumns(start: number, first: number, count: number): CalendarColumns {
+  const columns: CalendarColumns = {
+    first,
+    hour: new Uint8Array(count),
+    dow: new Uint8Array(count),
+    month: new Uint8Array(count),
+    holiday: new Uint8Array(count),
+    dst: new Uint8Array(count),
+  };
+  for (let i = 0; i < count; i++) {
+    const fields = irishCalendar(start + (first + i) * HOUR_MS);
+    columns.hour[i] = fields.hour;
+    columns.dow[i] = fields.dow;
+    columns.month[i] = fields.month;
+    columns.holiday[i] = fields.holiday ? 1 : 0;
+    columns.dst[i] = fields.dst ? 1 : 0;
+  }
+  return columns;
+}
+
+export function checkHourlyGrid(frame: HourlyFrame): void {
+  const n = frame.ts.length;
+  if (n === 0) return;
+  for (let i = 1; i < n; i++) {
+    if (frame.ts[i]! - frame.ts[i - 1]! !== HOUR_MS) {
+      throw new DcgridError(ErrorCodes.INPUT_CORRUPT, `hourly frame is not contiguous at row ${i + 1}`, {
+        row: i + 1,
+        column: 'ts',
+      });
+    }
+  }
+}
+
+/**
+ * Normalises and imputes the frame's columns and computes the calendar for rows
+ * [calendarRows.from, calendarRows.to): by default every row a window may touch, `encoderLength`
+ * hours before row 0 to `horizon` hours after the last row.
+ */
+export function prepareSeries(
+  frame: HourlyFrame,
+  settings: FeatureSettings,
+  calendarRows?: { from: number; to: number },
+): PreparedSeries {
+  const length = frame.ts.length;
+  const column = (name: string) => {
+    const values = frame.columns[name];
+    if (!values)
+      throw new DcgridError(ErrorCodes.HEADER_MISSING, `frame has no column "${name}"`, { column: name });
+    if (values.length !== length) {
+      throw new DcgridError(
+        ErrorCodes.INPUT_CORRUPT,
+        `column "${name}" has ${values.length} values for ${length} hours`,
+        {
+          column: name,
+        },
+      );
+    }
+    return values;
+  };
+  const target = normaliseFilled(column(settings.target), settings.normalisation.target);
+  const past = settings.pastColumns.map((name) => {
+    const stats = settings.normalisation.past[name];
+    if (!stats)
+      throw new DcgridError(ErrorCodes.MODEL, `no normalisation statistics for past column "${name}"`);
+    return normaliseFilled(column(name), stats).filled;
+  });
+  const start = length > 0 ? frame.ts[0]! : 0;
+  return {
+    start,
+    length,
+    target: target.raw,
+    targetFilled: target.filled,
+    past,
+    calendar: calendarRows
+      ? calendarColumns(start, calendarRows.from, calendarRows.to - calendarRows.from)
+      : calendarColumns(start, -settings.encoderLength, settings.encoderLength + length + settings.horizon),
+  };
+}
+
+/** One array per variable ([rows, width] row-major), plus targets when asked for. */
+export interface BatchArrays {
+  batch: number;
+  static: Float32Array[];
+  encoder: Float32Array[];
+  decoder: Float32Array[];
+  /** Normalised decoder targets [B, horizon], 0 where missing. */
+  targets?: Float32Array;
+  /** 1 where the target exists (and lies at or after `scoreFrom`), else 0. */
+  mask?: Float32Array;
+}
+
+export interface BatchRequest {
+  /** Origins as row indices: the encoder reads rows [o - Te, o), the decoder covers [o, o + H). */
+  origins: readonly number[];
+  withTargets: boolean;
+  /** Targets at rows before this index are masked out (validation windows reaching back into training rows). */
+  scoreFrom?: number;
+}
+
+function oneHot(width: number, rows: number): Float32Array {
+  return new Float32Array(rows * width);
+}
+
+/** Writes the known inputs of `rows` consecutive hours starting at row `from` into `out[k]` from row `offset`. */
+function writeKnown(
+  series: PreparedSeries,
+  out: Float32Array[],
+  offset: number,
+  from: number,
+  rows: number,
+  origin: number,
+  horizon: number,
+): void {
+  const cal = series.calendar;
+  const [hour, dow, month, holiday, dst, timeIndex] = out as [
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+  ];
+  for (let s = 0; s < rows; s++) {
+    const row = from + s;
+    const c = row - cal.first;
+    if (c < 0 || c >= cal.hour.length) {
+      throw new DcgridError(ErrorCodes.MODEL, `calendar row ${row} outside the prepared range`);
+    }
+    const r = offset + s;
+    hour[r * 24 + cal.hour[c]!] = 1;
+    dow[r * 7 + cal.dow[c]!] = 1;
+    month[r * 12 + cal.month[c]!] = 1;
+    holiday[r * 2 + cal.holiday[c]!] = 1;
+    dst[r] = cal.dst[c]!;
+    timeIndex[r] = (row - origin) / horizon;
+  }
+}
+
+export function buildBatch(
+  series: PreparedSeries,
+  settings: FeatureSettings,
+  request: BatchRequest,
+): BatchArrays {
+  const { encoderLength: te, horizon: td } = settings;
+  const batch = request.origins.length;
+  const regionIndex = REGIONS.indexOf(settings.region);
+  const region = oneHot(REGIONS.length, batch);
+  const level = new Float32Array(batch);
+  const spread = new Float32Array(batch);
+  const target = new Float32Array(batch * te);
+  const missing = new Float32Array(batch * te);
+  const past = settings.pastColumns.map(() => new Float32Array(batch * te));
+  const knownWidths = KNOWN_VARIABLES.map((spec) => (spec.kind === 'real' ? 1 : spec.cardinality));
+  const encoderKnown = knownWidths.map((w) => oneHot(w, batch * te));
+  const decoderKnown = knownWidths.map((w) => oneHot(w, batch * td));
+  const targets = request.withTargets ? new Float32Array(batch * td) : undefined;
+  const mask = request.withTargets ? new Float32Array(batch * td) : undefined;
+
+  request.origins.forEach((origin, b) => {
+    region[b * REGIONS.length + regionIndex] = 1;
+    let count = 0;
+    let sum = 0;
+    let sumSquares = 0;
+    for (let s = 0; s < te; s++) {
+      const row = origin - te + s;
+      const r = b * te + s;
+      if (row < 0 || row >= series.length) {
+        missing[r] = 1;
+        continue;
+      }
+      const observed = series.target[row]!;
+      target[r] = series.targetFilled[row]!;
+      if (Number.isNaN(observed)) {
+        missing[r] = 1;
+      } else {
+        count++;
+        sum += observed;
+        sumSquares += observed * observed;
+      }
+      for (let p = 0; p < past.length; p++) past[p]![r] = series.past[p]![row]!;
+    }
+    if (count > 0) {
+      const mean = sum / count;
+      level[b] = mean;
+      spread[b] = Math.sqrt(Math.max(0, sumSquares / count - mean * mean));
+    }
+    writeKnown(series, encoderKnown, b * te, origin - te, te, origin, td);
+    writeKnown(series, decoderKnown, b * td, origin, td, origin, td);
+    if (targets && mask) {
+      const scoreFrom = request.scoreFrom ?? 0;
+      for (let h = 0; h < td; h++) {
+        const row = origin + h;
+        if (row >= series.length || row < scoreFrom) continue;
+        const y = series.target[row]!;
+        if (Number.isNaN(y)) continue;
+        targets[b * td + h] = y;
+        mask[b * td + h] = 1;
+      }
+    }
+  });
+
+  return {
+    batch,
+    static: [region, level, spread],
+    encoder: [target, missing, ...past, ...encoderKnown],
+    decoder: decoderKnown,
+    ...(targets && mask ? { targets, mask } : {}),
+  };
+}
