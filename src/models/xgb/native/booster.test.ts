@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { DcgridError, ErrorCodes, isDcgridError } from '../../../lib/errors.js';
+import { ErrorCodes, isDcgridError, type DcgridError } from '../../../lib/errors.js';
 import { seededRandom } from '../samples.js';
 import { Booster, DMatrix, train } from './index.js';
 
