@@ -16,7 +16,13 @@ import { computeGridFeatures, WEEK_WINDOW, type GridFeatures } from './grid-feat
 import type { HourGrid, SeriesPoints } from './hourly.js';
 import { indexSeries, observeColumns, regionGrid, type ObservedData } from './observed.js';
 import { describeQuality, emptyQuality, type FeatureQuality } from './quality.js';
-import { checkStressWeights, combineStress, stressBand, stressComponents, type StressScore } from './stress.js';
+import {
+  checkStressWeights,
+  combineStress,
+  stressBand,
+  stressComponents,
+  type StressScore,
+} from './stress.js';
 
 export type { SeriesPoints } from './hourly.js';
 export { FEATURE_COLUMNS, featureRowValues, type FeatureRow } from './columns.js';
@@ -61,7 +67,11 @@ interface RowInputs {
   proxy: ProxyResult | null;
 }
 
-function makeRows({ region, observed, grid, stress, proxy }: RowInputs, lo: number, hi: number): FeatureRow[] {
+function makeRows(
+  { region, observed, grid, stress, proxy }: RowInputs,
+  lo: number,
+  hi: number,
+): FeatureRow[] {
   const none = new Float64Array(observed.grid.hours).fill(Number.NaN);
   const col = (c: ObservedColumn) => observed.columns.get(c)?.resolved.values ?? none;
   const observedFlags = OBSERVED_COLUMNS.flatMap((c) => {
@@ -136,7 +146,10 @@ export function buildFeatures(input: BuildFeaturesInput): BuildFeaturesResult {
   const { index, unused } = indexSeries(input.series);
   const hourGrid = regionGrid(region, index);
   if (!hourGrid) {
-    return { rows: [], quality: emptyQuality(region, unused, `no series with values feeds region ${region}`) };
+    return {
+      rows: [],
+      quality: emptyQuality(region, unused, `no series with values feeds region ${region}`),
+    };
   }
   const observed = observeColumns(region, index, hourGrid);
   const none = new Float64Array(hourGrid.hours).fill(Number.NaN);

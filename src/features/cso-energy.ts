@@ -85,7 +85,10 @@ function checkFigure(figure: CsoFigure): void {
     throw new DcgridError(ErrorCodes.VALUE_INVALID, `${where}: quarter must be 1..4 or null`);
   }
   if (UNIT_OF[figure.metric] !== figure.unit) {
-    throw new DcgridError(ErrorCodes.VALUE_INVALID, `${where}: unit ${figure.unit}, expected ${UNIT_OF[figure.metric]}`);
+    throw new DcgridError(
+      ErrorCodes.VALUE_INVALID,
+      `${where}: unit ${figure.unit}, expected ${UNIT_OF[figure.metric]}`,
+    );
   }
   const maxValue = figure.unit === 'percent' ? 100 : Number.POSITIVE_INFINITY;
   if (!Number.isFinite(figure.value) || figure.value < 0 || figure.value > maxValue) {
@@ -173,7 +176,9 @@ export function profileSum(from: number, to: number, year: number, growth: numbe
 function annualEnergies(picked: ReadonlyMap<string, CsoFigure>): Map<number, AnnualEnergy> {
   const byMetric = (metric: CsoFigure['metric'], quarter: number | null) =>
     new Map(
-      [...picked.values()].filter((f) => f.metric === metric && f.quarter === quarter).map((f) => [f.year, f]),
+      [...picked.values()]
+        .filter((f) => f.metric === metric && f.quarter === quarter)
+        .map((f) => [f.year, f]),
     );
   const annualFigures = byMetric('data_centre_consumption', null);
   const shares = byMetric('data_centre_share_of_total_metered_electricity', null);
@@ -217,7 +222,9 @@ export function planCsoEnergy(figures: readonly CsoFigure[]): CsoEnergyPlan {
   const publishedQuarters = [...picked.values()].filter(
     (f) => f.metric === 'data_centre_consumption' && f.quarter !== null,
   );
-  const years = [...new Set([...annual.keys(), ...publishedQuarters.map((f) => f.year)])].sort((a, b) => a - b);
+  const years = [...new Set([...annual.keys(), ...publishedQuarters.map((f) => f.year)])].sort(
+    (a, b) => a - b,
+  );
   const growth = new Map<number, number>();
   for (const year of years) growth.set(year, growthFactor(year, annual));
   const quarters: QuarterEnergy[] = [];
@@ -245,7 +252,9 @@ export function planCsoEnergy(figures: readonly CsoFigure[]): CsoEnergyPlan {
       const a = annual.get(year);
       const sum = known.reduce((s, f) => s + f.value, 0);
       if (a && a.from === 'annual' && Math.abs(sum - a.gwh) > 0.005 * a.gwh) {
-        notes.push(`${year}: the four published quarters sum to ${sum} GWh, the annual figure is ${a.gwh} GWh; quarters used`);
+        notes.push(
+          `${year}: the four published quarters sum to ${sum} GWh, the annual figure is ${a.gwh} GWh; quarters used`,
+        );
       }
       continue;
     }

@@ -126,7 +126,11 @@ export function quartersOverGrid(grid: HourGrid): QuarterSlot[] {
 }
 
 /** The raw response x(h) of every grid hour, each quarter's terms relative to that quarter's means. */
-function rawResponse(inputs: ProxyInputs, slots: readonly QuarterSlot[], shapePartial: Uint8Array): Float64Array {
+function rawResponse(
+  inputs: ProxyInputs,
+  slots: readonly QuarterSlot[],
+  shapePartial: Uint8Array,
+): Float64Array {
   const { demand, renewableShare, priceZ } = inputs;
   const x = new Float64Array(inputs.grid.hours);
   for (const slot of slots) {
@@ -205,9 +209,7 @@ export function dataCentreProxy(inputs: ProxyInputs): ProxyResult {
     const coveredTo = grid.start + slot.last * HOUR_MS;
     // Fully covered: exactly the quarter's energy; partly covered: its growth-profile share of it.
     const target = partial
-      ? (energy.gwh *
-          1000 *
-          profileSum(coveredFrom, coveredTo, slot.year, growth)) /
+      ? (energy.gwh * 1000 * profileSum(coveredFrom, coveredTo, slot.year, growth)) /
         profileSum(slot.start, slot.end, slot.year, growth)
       : energy.gwh * 1000;
     let shapeSum = 0;

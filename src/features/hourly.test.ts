@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isDcgridError } from '../lib/errors.js';
 import { HOUR_MS } from '../lib/time.js';
 import { aggregateHourly, valueHourRange } from './hourly.js';
-import { list, points } from './test-support/points.js';
+import { list, points, thrownBy } from './test-support/points.js';
 
 const T0 = Date.UTC(2024, 0, 1);
 const grid = (hours: number) => ({ start: T0, hours });
@@ -98,14 +98,7 @@ describe('aggregateHourly', () => {
     const p = points('dashboard', 'demand_mw', 'IE', T0, 15, [[0, 1]]);
     const bad = { ...p, intervalMin: [0] };
     expect(() => aggregateHourly(bad, grid(1))).toThrow(/interval 0 min/);
-    const thrown = (() => {
-      try {
-        aggregateHourly({ ...p, intervalMin: [7.5] }, grid(1));
-      } catch (error) {
-        return error;
-      }
-      return null;
-    })();
+    const thrown = thrownBy(() => aggregateHourly({ ...p, intervalMin: [7.5] }, grid(1)));
     expect(isDcgridError(thrown, 'E_VALUE_INVALID')).toBe(true);
   });
 });

@@ -119,5 +119,8 @@ export function valueHourRange(points: SeriesPoints): { first: number; last: num
     if (to > last) last = to;
   }
   if (first === Number.POSITIVE_INFINITY) return null;
-  return { first: Math.floor(first / HOUR_MS) * HOUR_MS, last: Math.ceil(last / HOUR_MS) * HOUR_MS - HOUR_MS };
+  return {
+    first: Math.floor(first / HOUR_MS) * HOUR_MS,
+    last: Math.ceil(last / HOUR_MS) * HOUR_MS - HOUR_MS,
+  };
 }

@@ -71,7 +71,9 @@ function unionRange(list: readonly SeriesPoints[]): HourRange | null {
   for (const points of list) {
     const range = valueHourRange(points);
     if (!range) continue;
-    result = result ? { first: Math.min(result.first, range.first), last: Math.max(result.last, range.last) } : range;
+    result = result
+      ? { first: Math.min(result.first, range.first), last: Math.max(result.last, range.last) }
+      : range;
   }
   return result;
 }

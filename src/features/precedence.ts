@@ -115,7 +115,11 @@ export function mergeByPrecedence(candidates: readonly SourcedHourly[]): MergedH
 }
 
 /** Hours in [from, to) whose value each source supplied. */
-export function countWins(merged: MergedHourly, from: number, to: number): Array<{ source: SourceName; hours: number }> {
+export function countWins(
+  merged: MergedHourly,
+  from: number,
+  to: number,
+): Array<{ source: SourceName; hours: number }> {
   const counts = new Array<number>(merged.sources.length).fill(0);
   for (let h = from; h < to; h++) {
     const w = merged.winner[h]!;

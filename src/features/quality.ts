@@ -111,7 +111,9 @@ function seriesCoverage(points: SeriesPoints, hourly: HourlySeries, lo: number, 
 export function describeQuality(q: QualityInputs): FeatureQuality {
   const { lo, hi, observed } = q;
   const { grid } = observed;
-  const series = [...observed.hourlyBySeries].map(([points, hourly]) => seriesCoverage(points, hourly, lo, hi));
+  const series = [...observed.hourlyBySeries].map(([points, hourly]) =>
+    seriesCoverage(points, hourly, lo, hi),
+  );
   const sourcing: ColumnSourcing[] = [];
   const disagreements: FeatureDisagreement[] = [];
   for (const [column, data] of observed.columns) {
@@ -125,7 +127,13 @@ export function describeQuality(q: QualityInputs): FeatureQuality {
   if (q.proxy) {
     const stats = measureDisagreement(q.telemetry, q.proxy.load);
     if (stats) {
-      disagreements.push({ column: 'dc_load_mw', region: q.region, winner: 'telemetry', other: 'proxy', ...stats });
+      disagreements.push({
+        column: 'dc_load_mw',
+        region: q.region,
+        winner: 'telemetry',
+        other: 'proxy',
+        ...stats,
+      });
     }
   }
   const from = grid.start + lo * HOUR_MS;
@@ -140,7 +148,9 @@ export function describeQuality(q: QualityInputs): FeatureQuality {
     sourcing,
     disagreements,
     flaggedHours: countFlags(q.rows),
-    csoPeriods: q.proxy ? q.proxy.periods.filter((p) => Date.parse(p.end) > from && Date.parse(p.start) < to) : [],
+    csoPeriods: q.proxy
+      ? q.proxy.periods.filter((p) => Date.parse(p.end) > from && Date.parse(p.start) < to)
+      : [],
     unusedSeries: q.unused,
     notes: q.notes,
   };

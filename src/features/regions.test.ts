@@ -50,7 +50,9 @@ describe('region rules', () => {
   });
 
   it('never fills CO2 intensity or telemetry from another region', () => {
-    expect(resolveColumn(REGION_RULES.co2_intensity, 'ALL', { IE: hourly([300]), NI: hourly([400]) }, 1)).toBeNull();
+    expect(
+      resolveColumn(REGION_RULES.co2_intensity, 'ALL', { IE: hourly([300]), NI: hourly([400]) }, 1),
+    ).toBeNull();
     expect(resolveColumn(REGION_RULES.dc_load_mw, 'NI', { IE: hourly([900]) }, 1)).toBeNull();
   });
 });

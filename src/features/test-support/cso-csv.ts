@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
 import type { CsoFigure } from '../../sources/types.js';
 
 export const TRANSCRIBED_CSO_CSV = fileURLToPath(
-  new URL('../../../../shared/data/raw/cso/cso_data_centres_published_figures_TRANSCRIBED.csv', import.meta.url),
+  new URL(
+    '../../../../shared/data/raw/cso/cso_data_centres_published_figures_TRANSCRIBED.csv',
+    import.meta.url,
+  ),
 );
 
 function splitCsvLine(line: string): string[] {
@@ -33,7 +36,9 @@ function splitCsvLine(line: string): string[] {
 }
 
 export function readTranscribedCso(path = TRANSCRIBED_CSO_CSV): CsoFigure[] {
-  const [header, ...lines] = readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const [header, ...lines] = readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   const names = splitCsvLine(header!);
   return lines.map((line) => {
     const cells = Object.fromEntries(splitCsvLine(line).map((v, i) => [names[i], v]));

@@ -1,4 +1,5 @@
 /** Test helpers: SeriesPoints from plain readings. */
+import { expect } from 'vitest';
 import type { Region } from '../../config/config.js';
 import type { SeriesName, SourceName } from '../../sources/types.js';
 import type { SeriesPoints } from '../hourly.js';
@@ -51,3 +52,22 @@ export const arr = (values: ReadonlyArray<number | null>): Float64Array =>
 /** Array of numbers with NaN -> null, for toEqual comparisons. */
 export const list = (values: Float64Array): Array<number | null> =>
   Array.from(values, (v) => (Number.isNaN(v) ? null : v));
+
+/** Asserts a series equals `expected` (null = NaN) to `digits` decimal places. */
+export function expectSeries(
+  actual: Float64Array,
+  expected: ReadonlyArray<number | null>,
+  digits = 10,
+): void {
+  expect(list(actual)).toEqual(expected.map((v) => (v === null ? null : expect.closeTo(v, digits))));
+}
+
+/** The error `fn` throws, or null. */
+export function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return null;
+}
