@@ -1,0 +1,373 @@
+/**
+ * The `mstl` forecaster: MSTL decomposition (seasonal periods 24 h and 168 h) with an AutoETS
+ * model of the deseasonalised series, from augurs (WebAssembly). MSTL is a local model: each
+ * forecast refits it on the last `windowHours` (default 8 weeks) of the history it is given, which
+ * takes about 0.1 s. fit() checks the data, keeps the training window and calibrates the
+ * prediction intervals: augurs' intervals have the right shape (wider with the horizon) but not
+ * the right width, so quantile q is point + z_q · (half-width of the 80 % interval), with z_q the
+ * empirical quantile of the standardised errors of rolling forecasts from origins inside the
+ * training frame. See docs/BACKTESTING.md.
+ */
+import { z } from 'zod';
+import { REGIONS } from '../../config/config.js';
+import { DcgridError, ErrorCodes } from '../../lib/errors.js';
+import { HOUR_MS } from '../../lib/time.js';
+import { checkHorizon, checkHourlyFrame, checkQuantiles } from '../harness.js';
+import { gridQuantile, percentileGrid } from '../snaive/quantile-grid.js';
+import type {
+  FitOptions,
+  FitReport,
+  Forecast,
+  Forecaster,
+  HourlyFrame,
+  ModelDescription,
+  ModelFiles,
+  TrainingData,
+} from '../types.js';
+import { imputeSeasonal } from './impute.js';
+import { mstlClass } from './wasm.js';
+
+export const MODEL_FILE = 'model.json';
+const PERIODS = [24, 168] as const;
+/** STL needs two full cycles of the longest period. */
+const MIN_WINDOW_HOURS = 2 * 168;
+/** The interval whose half-width scales every calibrated quantile. */
+const REFERENCE_LEVEL = 0.8;
+/** Standardised errors needed before calibrated quantiles replace the raw augurs intervals. */
+const MIN_CALIBRATION_ERRORS = 100;
+
+const paramsSchema = z
+  .object({
+    /** Hours of history each MSTL fit sees (the most recent ones). */
+    windowHours: z
+      .number()
+      .int()
+      .min(MIN_WINDOW_HOURS)
+      .max(24 * 7 * 52)
+      .default(24 * 7 * 8),
+    /** Daily origins at the end of the training frame used to calibrate the intervals (0: raw augurs intervals). */
+    calibrationOrigins: z.number().int().min(0).max(60).default(14),
+  })
+  .strict();
+
+type MstlParams = z.infer<typeof paramsSchema>;
+
+const savedSchema = z
+  .object({
+    format: z.literal('dcgrid-mstl'),
+    version: z.literal(1),
+    target: z.string(),
+    region: z.enum(REGIONS),
+    horizon: z.number().int().positive(),
+    quantiles: z.array(z.number()),
+    params: z.object({ windowHours: z.number().int(), calibrationOrigins: z.number().int() }).strict(),
+    /** Percentiles of the standardised errors; null when too few were available (raw intervals). */
+    calibration: z.array(z.number()).nullable(),
+    calibrationErrors: z.number().int(),
+    /** The training window's last `windowHours` values (NaN as null): the model is refit from them on load. */
+    window: z.object({ start: z.number(), values: z.array(z.number().nullable()) }).strict(),
+    trainedFrom: z.number(),
+    trainedTo: z.number(),
+  })
+  .strict();
+
+type Saved = z.infer<typeof savedSchema>;
+
+interface Prediction {
+  point: Float64Array;
+  lower: Float64Array;
+  upper: Float64Array;
+}
+
+interface FittedWindow {
+  end: number;
+  values: Float64Array;
+  model: InstanceType<ReturnType<typeof mstlClass>>;
+}
+
+function parseParams(params: Record<string, unknown> | undefined): MstlParams {
+  const parsed = paramsSchema.safeParse(params ?? {});
+  if (!parsed.success) {
+    throw new DcgridError(ErrorCodes.CONFIG_INVALID, `Invalid mstl parameters: ${parsed.error.message}`);
+  }
+  return parsed.data;
+}
+
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+/** Fits MSTL on the (imputed) values and returns the fitted model; throws a typed error on failure. */
+function fitMstl(values: Float64Array, column: string): FittedWindow['model'] {
+  if (values.length < MIN_WINDOW_HOURS) {
+    throw new DcgridError(
+      ErrorCodes.TRAINING_DATA,
+      `mstl needs at least ${MIN_WINDOW_HOURS} hours of history (two weeks), got ${values.length}.`,
+      { column },
+    );
+  }
+  const MSTL = mstlClass();
+  const model = MSTL.ets([...PERIODS]);
+  try {
+    model.fit(imputeSeasonal(values, column));
+  } catch (error) {
+    model.free();
+    if (error instanceof DcgridError) throw error;
+    throw new DcgridError(
+      ErrorCodes.MODEL,
+      `MSTL fit failed: ${String(error)}`,
+      { column },
+      { cause: error },
+    );
+  }
+  return model;
+}
+
+/** Point forecast and the central interval at `level`. */
+function predict(model: FittedWindow['model'], horizon: number, level: number): Prediction {
+  let result;
+  try {
+    result = model.predict(horizon, level);
+  } catch (error) {
+    throw new DcgridError(ErrorCodes.MODEL, `MSTL prediction failed: ${String(error)}`, {}, { cause: error });
+  }
+  const { intervals } = result;
+  if (intervals === undefined)
+    throw new DcgridError(ErrorCodes.MODEL, 'MSTL returned no prediction intervals.');
+  return {
+    point: Float64Array.from(result.point),
+    lower: Float64Array.from(intervals.lower),
+    upper: Float64Array.from(intervals.upper),
+  };
+}
+
+/**
+ * Quantile rows: calibrated ones scale the reference interval's half-width by the empirical
+ * z_q; without a calibration each level reads augurs' own central interval of width |2q - 1|.
+ * The median is the point forecast; no other level crosses it.
+ */
+function quantileRows(
+  model: FittedWindow['model'],
+  horizon: number,
+  quantiles: readonly number[],
+  calibration: number[] | null,
+): Float64Array[] {
+  const reference = predict(model, horizon, REFERENCE_LEVEL);
+  const { point } = reference;
+  return quantiles.map((q) => {
+    if (q === 0.5) return point.slice();
+    let offset: (h: number) => number;
+    if (calibration) {
+      const z = gridQuantile(calibration, q);
+      offset = (h) => (z * (reference.upper[h]! - reference.lower[h]!)) / 2;
+    } else {
+      const interval = predict(model, horizon, Math.abs(2 * q - 1));
+      const bound = q < 0.5 ? interval.lower : interval.upper;
+      offset = (h) => bound[h]! - point[h]!;
+    }
+    return Float64Array.from({ length: horizon }, (_, h) => {
+      const value = point[h]! + offset(h);
+      return q < 0.5 ? Math.min(value, point[h]!) : Math.max(value, point[h]!);
+    });
+  });
+}
+
+export class MstlForecaster implements Forecaster {
+  readonly name = 'mstl';
+  #saved: Saved | undefined;
+  #fitted: FittedWindow | undefined;
+
+  static fromFiles(files: ModelFiles): MstlForecaster {
+    const bytes = files[MODEL_FILE];
+    if (bytes === undefined) {
+      throw new DcgridError(ErrorCodes.ARTIFACT, `The mstl model files have no ${MODEL_FILE}.`, {
+        file: MODEL_FILE,
+      });
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder().decode(bytes));
+    } catch (error) {
+      throw new DcgridError(
+        ErrorCodes.ARTIFACT,
+        `${MODEL_FILE} is not JSON.`,
+        { file: MODEL_FILE },
+        { cause: error },
+      );
+    }
+    const parsed = savedSchema.safeParse(json);
+    if (!parsed.success) {
+      throw new DcgridError(
+        ErrorCodes.ARTIFACT,
+        `${MODEL_FILE} is not an mstl model: ${parsed.error.message}`,
+        {
+          file: MODEL_FILE,
+        },
+      );
+    }
+    const model = new MstlForecaster();
+    const saved = parsed.data;
+    const values = Float64Array.from(saved.window.values, (v) => v ?? Number.NaN);
+    const end = saved.window.start + values.length * HOUR_MS;
+    model.#saved = saved;
+    model.#fitted = { end, values, model: fitMstl(values, saved.target) };
+    return model;
+  }
+
+  async fit(data: TrainingData, options: FitOptions): Promise<FitReport> {
+    const started = performance.now();
+    checkHorizon(options.horizon);
+    const quantiles = checkQuantiles(options.quantiles);
+    const params = parseParams(options.params);
+    const { frame, target } = data;
+    checkHourlyFrame(frame, [target], 'training frame');
+    const y = frame.columns[target]!;
+    const hours = y.length;
+    const windowStart = Math.max(0, hours - params.windowHours);
+    const values = y.slice(windowStart, hours);
+    const fitted = fitMstl(values, target);
+    const errors = this.#calibrationErrors(y, options.horizon, params, target, options.signal);
+    const calibration = errors.length >= MIN_CALIBRATION_ERRORS ? percentileGrid(errors) : null;
+    this.#release();
+    this.#fitted = { end: frame.ts[hours - 1]! + HOUR_MS, values, model: fitted };
+    this.#saved = {
+      format: 'dcgrid-mstl',
+      version: 1,
+      target,
+      region: data.region,
+      horizon: options.horizon,
+      quantiles,
+      params,
+      calibration,
+      calibrationErrors: errors.length,
+      window: {
+        start: frame.ts[windowStart]!,
+        values: Array.from(values, (v) => (Number.isFinite(v) ? v : null)),
+      },
+      trainedFrom: frame.ts[0]!,
+      trainedTo: frame.ts[hours - 1]!,
+    };
+    const metrics: Record<string, number> = { calibration_errors: errors.length };
+    if (calibration) {
+      metrics.calibration_z10 = gridQuantile(calibration, 0.1);
+      metrics.calibration_z90 = gridQuantile(calibration, 0.9);
+    }
+    options.onProgress?.({ step: 1, totalSteps: 1, metrics });
+    return {
+      steps: 1,
+      bestStep: 1,
+      metrics,
+      curve: [{ step: 1, metrics }],
+      seconds: (performance.now() - started) / 1000,
+    };
+  }
+
+  /**
+   * Errors of rolling forecasts from daily origins at the end of the training values, divided by
+   * the half-width of the reference interval of the same forecast hour.
+   */
+  #calibrationErrors(
+    y: Float64Array,
+    horizon: number,
+    params: MstlParams,
+    column: string,
+    signal: AbortSignal | undefined,
+  ): number[] {
+    const errors: number[] = [];
+    for (let j = 0; j < params.calibrationOrigins; j++) {
+      signal?.throwIfAborted();
+      const origin = y.length - horizon - 24 * j;
+      if (origin < MIN_WINDOW_HOURS) break;
+      const model = fitMstl(y.slice(Math.max(0, origin - params.windowHours), origin), column);
+      try {
+        const { point, lower, upper } = predict(model, horizon, REFERENCE_LEVEL);
+        for (let h = 0; h < horizon; h++) {
+          const z = (2 * (y[origin + h]! - point[h]!)) / (upper[h]! - lower[h]!);
+          if (Number.isFinite(z)) errors.push(z);
+        }
+      } finally {
+        model.free();
+      }
+    }
+    return errors;
+  }
+
+  #require(): Saved {
+    if (this.#saved === undefined) {
+      throw new DcgridError(
+        ErrorCodes.MODEL,
+        'The mstl model is not fitted (or was disposed); call fit() or load it.',
+      );
+    }
+    return this.#saved;
+  }
+
+  async forecast(
+    history: HourlyFrame,
+    options: { horizon: number; quantiles?: readonly number[] },
+  ): Promise<Forecast> {
+    const saved = this.#require();
+    checkHorizon(options.horizon, saved.horizon);
+    const quantiles = checkQuantiles(options.quantiles ?? saved.quantiles);
+    checkHourlyFrame(history, [saved.target], 'history');
+    const y = history.columns[saved.target]!;
+    const n = y.length;
+    if (n === 0) throw new DcgridError(ErrorCodes.INPUT_EMPTY, 'The history frame is empty.');
+    const origin = history.ts[n - 1]! + HOUR_MS;
+    const values = y.slice(Math.max(0, n - saved.params.windowHours), n);
+    const cached = this.#fitted;
+    let model: FittedWindow['model'];
+    if (cached !== undefined && cached.end === origin && sameValues(cached.values, values)) {
+      model = cached.model;
+    } else {
+      model = fitMstl(values, saved.target);
+    }
+    const ts = Float64Array.from({ length: options.horizon }, (_, h) => origin + h * HOUR_MS);
+    let rows: Float64Array[];
+    try {
+      rows = quantileRows(model, options.horizon, quantiles, saved.calibration);
+    } finally {
+      if (model !== cached?.model) model.free();
+    }
+    return { origin, ts, quantiles, values: rows };
+  }
+
+  async save(): Promise<ModelFiles> {
+    return { [MODEL_FILE]: new TextEncoder().encode(JSON.stringify(this.#require())) };
+  }
+
+  describe(): ModelDescription {
+    const saved = this.#require();
+    return {
+      model: this.name,
+      target: saved.target,
+      region: saved.region,
+      horizon: saved.horizon,
+      contextLength: saved.params.windowHours,
+      quantiles: saved.quantiles,
+      features: [saved.target],
+      params: { ...saved.params, periods: [...PERIODS], trend: 'AutoETS' },
+      trainedFrom: saved.trainedFrom,
+      trainedTo: saved.trainedTo,
+      details: {
+        calibrated: saved.calibration !== null,
+        calibrationErrors: saved.calibrationErrors,
+        ...(saved.calibration
+          ? { zP10: gridQuantile(saved.calibration, 0.1), zP90: gridQuantile(saved.calibration, 0.9) }
+          : {}),
+      },
+    };
+  }
+
+  #release(): void {
+    this.#fitted?.model.free();
+    this.#fitted = undefined;
+  }
+
+  dispose(): void {
+    this.#release();
+    this.#saved = undefined;
+  }
+}
