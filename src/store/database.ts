@@ -1,5 +1,6 @@
 import type { FoundationTables } from './schema/foundation.js';
 import type { ForecastingTables } from './schema/forecasting.js';
+import type { MlopsTables } from './schema/mlops.js';
 
 /** Every table, as Kysely sees it; each part of the system declares its own tables in schema/. */
-export interface Database extends FoundationTables, ForecastingTables {}
+export interface Database extends FoundationTables, ForecastingTables, MlopsTables {}

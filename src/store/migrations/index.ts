@@ -1,11 +1,13 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as foundation from './0001_foundation.js';
 import * as forecasting from './0002_forecasting.js';
+import * as mlops from './0003_mlops.js';
 
 /** Migrations in order; both backends (PGlite, PostgreSQL) run the same list. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_forecasting': forecasting,
+  '0003_mlops': mlops,
 };
 
 export const migrationProvider: MigrationProvider = {
