@@ -93,28 +93,25 @@ function lastValue(values: Float64Array, before: number): number {
   return before > 0 && before <= values.length ? values[before - 1]! : Number.NaN;
 }
 
-/** Calendar fields of every hour from ts[0] to `hours` hours later, as feature values. */
+/** Calendar fields of hours counted from ts[0], computed on first use (forecasts need only H). */
 class CalendarTable {
-  readonly hour: Uint8Array;
-  readonly dow: Uint8Array;
-  readonly month: Uint8Array;
-  readonly holiday: Uint8Array;
-  readonly dst: Uint8Array;
+  readonly #start: number;
+  /** Per hour: [hour, dow, month, holiday, dst], or undefined until first asked. */
+  readonly #rows: Array<readonly number[] | undefined>;
 
   constructor(start: number, hours: number) {
-    this.hour = new Uint8Array(hours);
-    this.dow = new Uint8Array(hours);
-    this.month = new Uint8Array(hours);
-    this.holiday = new Uint8Array(hours);
-    this.dst = new Uint8Array(hours);
-    for (let i = 0; i < hours; i++) {
-      const fields = irishCalendar(start + i * HOUR_MS);
-      this.hour[i] = fields.hour;
-      this.dow[i] = fields.dow;
-      this.month[i] = fields.month;
-      this.holiday[i] = fields.holiday ? 1 : 0;
-      this.dst[i] = fields.dst ? 1 : 0;
+    this.#start = start;
+    this.#rows = new Array<readonly number[] | undefined>(hours);
+  }
+
+  at(index: number): readonly number[] {
+    let row = this.#rows[index];
+    if (row === undefined) {
+      const fields = irishCalendar(this.#start + index * HOUR_MS);
+      row = [fields.hour, fields.dow, fields.month, fields.holiday ? 1 : 0, fields.dst ? 1 : 0];
+      this.#rows[index] = row;
     }
+    return row;
   }
 }
 
@@ -187,14 +184,9 @@ export class FeatureBuilder {
         sameHourCount++;
       }
     }
-    const cal = this.#calendar;
     const row = [
       h,
-      cal.hour[t]!,
-      cal.dow[t]!,
-      cal.month[t]!,
-      cal.holiday[t]!,
-      cal.dst[t]!,
+      ...this.#calendar.at(t),
       s.level / scale,
       rel(s.last),
       rel(s.mean24),
