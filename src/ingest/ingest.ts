@@ -1,0 +1,187 @@
+/**
+ * One ingest: parse every input file, merge each source's files, then in ONE transaction upsert
+ * the observations, rebuild the hourly features of every region, upsert them and the CSO figures,
+ * and store the quality report. An error anywhere leaves the previous state intact (and a
+ * 'failed' report row); running the same ingest twice writes nothing the second time.
+ */
+import type { Config, Region } from '../config/config.js';
+import { REGIONS } from '../config/config.js';
+import { DcgridError, ErrorCodes } from '../lib/errors.js';
+import { buildFeatures } from '../features/build.js';
+import type { CsoFigure, Observation, ParseResult, SourceAdapter } from '../sources/types.js';
+import type { Store } from '../store/store.js';
+import { writeCsoFigures } from './cso-store.js';
+import { writeFeatures } from './features-store.js';
+import { mergeParseResults, type MergedSeries } from './merge.js';
+import { countObservations, readObservations, writeObservations } from './observations-store.js';
+import { summariseFiles, type FileReport, type IngestMode, type IngestReport } from './report.js';
+import { describeMergedSeries } from './series-quality.js';
+
+export interface IngestInput {
+  adapter: SourceAdapter<Observation>;
+  files: string[];
+}
+
+export interface IngestRequest {
+  mode: IngestMode;
+  dataNote: string;
+  rawDir: string | null;
+  inputs: IngestInput[];
+  /** CSO figures to store and to build the data-centre proxy from (published merged with MEC02). */
+  cso: { figures: CsoFigure[]; overriddenByPxstat: number };
+  stressWeights: Config['STRESS_WEIGHTS'];
+  signal?: AbortSignal;
+  /** Progress: a stage starts (with how many steps it has), or one step of it is done. */
+  onStage?: (stage: IngestStage, total: number) => void;
+  onStep?: (stage: IngestStage, label: string) => void;
+}
+
+export type IngestStage = 'parse' | 'merge' | 'observations' | 'features' | 'report';
+
+export interface IngestResult {
+  reportId: number;
+  report: IngestReport;
+}
+
+function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted)
+    throw new DcgridError(ErrorCodes.INTERRUPTED, 'ingest interrupted: nothing was written');
+}
+
+export async function runIngest(store: Store, request: IngestRequest): Promise<IngestResult> {
+  const started = new Date();
+  const timings: Record<string, number> = {};
+  const time = async <T>(stage: string, fn: () => Promise<T> | T): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      timings[stage] = Number(((performance.now() - t0) / 1000).toFixed(3));
+    }
+  };
+  const { signal, onStage, onStep } = request;
+  try {
+    const totalFiles = request.inputs.reduce((n, input) => n + input.files.length, 0);
+    if (totalFiles === 0) {
+      throw new DcgridError(
+        ErrorCodes.INPUT_EMPTY,
+        `no input files found${request.rawDir ? ` in ${request.rawDir}` : ''}: expected the folder layout of docs/DATA.md`,
+      );
+    }
+    onStage?.('parse', totalFiles);
+    const parsed = await time('parse', async () => {
+      const results: ParseResult<Observation>[] = [];
+      for (const input of request.inputs) {
+        for (const file of input.files) {
+          checkAborted(signal);
+          results.push(await input.adapter.parse(file));
+          onStep?.('parse', file);
+        }
+      }
+      return results;
+    });
+    checkAborted(signal);
+
+    onStage?.('merge', 1);
+    const merged = await time('merge', () => mergeParseResults(parsed));
+    onStep?.('merge', `${merged.series.length} series`);
+    const files: FileReport[] = parsed.map((r) => ({
+      source: r.source,
+      file: r.file,
+      records: r.records.length,
+      quality: r.quality,
+    }));
+    const series = merged.series.map(describeMergedSeries);
+    checkAborted(signal);
+
+    const written = await store.transaction(async (tx) => {
+      onStage?.('observations', 1);
+      const fresh = (await countObservations(tx.db)) === 0;
+      const observations = await time('write_observations', () => writeObservations(tx, merged.series));
+      onStep?.('observations', `${observations} rows`);
+      checkAborted(signal);
+
+      // The features are rebuilt from everything stored, so an incremental ingest sees earlier data.
+      const all: MergedSeries[] = fresh
+        ? merged.series
+        : await time('read_observations', () => readObservations(tx.db));
+      const regions = REGIONS.filter((region) => all.some((s) => s.region === region || region === 'ALL'));
+      onStage?.('features', regions.length);
+      const featureQuality = [];
+      let features = 0;
+      for (const region of regions) {
+        checkAborted(signal);
+        const built = await time(`build_features_${region}`, () =>
+          buildFeatures({
+            region: region as Region,
+            series: all,
+            cso: request.cso.figures,
+            stressWeights: request.stressWeights,
+          }),
+        );
+        features += await time(`write_features_${region}`, () => writeFeatures(tx, built.rows));
+        featureQuality.push(built.quality);
+        onStep?.('features', `${region}: ${built.rows.length} hours`);
+      }
+      const csoFigures = await time('write_cso', () => writeCsoFigures(tx, request.cso.figures));
+      checkAborted(signal);
+      return { observations, features, csoFigures, featureQuality };
+    });
+
+    onStage?.('report', 1);
+    const report: IngestReport = {
+      mode: request.mode,
+      dataNote: request.dataNote,
+      rawDir: request.rawDir,
+      files,
+      series,
+      ...summariseFiles(files),
+      features: written.featureQuality,
+      cso: { figures: request.cso.figures.length, overriddenByPxstat: request.cso.overriddenByPxstat },
+      rowsWritten: {
+        observations: written.observations,
+        features: written.features,
+        csoFigures: written.csoFigures,
+      },
+      timings,
+    };
+    report.totals.duplicatesDropped += merged.stats.crossFileDuplicatesDropped;
+    report.totals.outliers = series.reduce((n, s) => n + s.outliers, 0);
+    const reportId = await saveReport(store, started, 'succeeded', request, report, null);
+    onStep?.('report', `report ${reportId}`);
+    return { reportId, report };
+  } catch (error) {
+    await saveReport(store, started, 'failed', request, { timings }, error).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function saveReport(
+  store: Store,
+  started: Date,
+  status: 'succeeded' | 'failed',
+  request: IngestRequest,
+  report: IngestReport | { timings: Record<string, number> },
+  error: unknown,
+): Promise<number> {
+  const rowsWritten =
+    'rowsWritten' in report
+      ? report.rowsWritten.observations + report.rowsWritten.features + report.rowsWritten.csoFigures
+      : 0;
+  const row = await store.db
+    .insertInto('dcgrid.ingest_reports')
+    .values({
+      started_at: started,
+      finished_at: new Date(),
+      status,
+      mode: request.mode,
+      raw_dir: request.rawDir,
+      region: 'ALL',
+      rows_written: rowsWritten,
+      report: JSON.stringify(report),
+      error: error === null ? null : error instanceof Error ? error.message : String(error),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}

@@ -1,0 +1,116 @@
+/**
+ * Joins the records of every file of one source into one series per (source, series, region):
+ * identical repeats across files are dropped and counted, conflicting ones are an error naming
+ * both files. Output is columnar and sorted by time, the form the feature builder takes.
+ */
+import { DcgridError, ErrorCodes } from '../lib/errors.js';
+import type { Observation, ParseResult, SeriesName, SourceName } from '../sources/types.js';
+import type { Region } from '../config/config.js';
+
+export interface MergedSeries {
+  source: SourceName;
+  series: SeriesName;
+  region: Region;
+  ts: Float64Array;
+  intervalMin: Int16Array;
+  /** NaN = published as missing. */
+  values: Float64Array;
+}
+
+export interface MergeStats {
+  /** Identical (source, series, region, ts) rows found in more than one file and dropped. */
+  crossFileDuplicatesDropped: number;
+}
+
+interface Bucket {
+  source: SourceName;
+  series: SeriesName;
+  region: Region;
+  ts: number[];
+  interval: number[];
+  values: number[];
+  file: number[];
+}
+
+export function mergeParseResults(results: readonly ParseResult<Observation>[]): {
+  series: MergedSeries[];
+  stats: MergeStats;
+} {
+  const buckets = new Map<string, Bucket>();
+  results.forEach((result, fileIndex) => {
+    for (const o of result.records) {
+      const key = `${result.source}|${o.series}|${o.region}`;
+      let bucket = buckets.get(key);
+      if (bucket === undefined) {
+        bucket = {
+          source: result.source,
+          series: o.series,
+          region: o.region,
+          ts: [],
+          interval: [],
+          values: [],
+          file: [],
+        };
+        buckets.set(key, bucket);
+      }
+      bucket.ts.push(o.tsUtc);
+      bucket.interval.push(o.intervalMin);
+      bucket.values.push(o.value ?? Number.NaN);
+      bucket.file.push(fileIndex);
+    }
+  });
+
+  let crossFileDuplicatesDropped = 0;
+  const series: MergedSeries[] = [];
+  for (const bucket of [...buckets.values()].sort(compareBuckets)) {
+    const order = Array.from(bucket.ts.keys()).sort(
+      (a, b) => bucket.ts[a]! - bucket.ts[b]! || bucket.file[a]! - bucket.file[b]!,
+    );
+    const ts: number[] = [];
+    const interval: number[] = [];
+    const values: number[] = [];
+    let previous = -1;
+    for (const i of order) {
+      if (previous >= 0 && bucket.ts[i] === bucket.ts[previous]) {
+        const a = bucket.values[previous]!;
+        const b = bucket.values[i]!;
+        if (a === b || (Number.isNaN(a) && Number.isNaN(b))) {
+          crossFileDuplicatesDropped++;
+          continue;
+        }
+        if (Number.isNaN(a) || Number.isNaN(b)) {
+          // One file published the slot as missing, another has a value: the value wins.
+          if (Number.isNaN(a)) values[values.length - 1] = b;
+          crossFileDuplicatesDropped++;
+          continue;
+        }
+        const when = new Date(bucket.ts[i]!).toISOString();
+        throw new DcgridError(
+          ErrorCodes.DUPLICATE_CONFLICT,
+          `${bucket.source} gives two values for ${bucket.series} ${bucket.region} at ${when}: ` +
+            `${a} in ${results[bucket.file[previous]!]!.file} and ${b} in ${results[bucket.file[i]!]!.file}`,
+          { file: results[bucket.file[i]!]!.file },
+        );
+      }
+      ts.push(bucket.ts[i]!);
+      interval.push(bucket.interval[i]!);
+      values.push(bucket.values[i]!);
+      previous = i;
+    }
+    series.push({
+      source: bucket.source,
+      series: bucket.series,
+      region: bucket.region,
+      ts: Float64Array.from(ts),
+      intervalMin: Int16Array.from(interval),
+      values: Float64Array.from(values),
+    });
+  }
+  return { series, stats: { crossFileDuplicatesDropped } };
+}
+
+function compareBuckets(a: Bucket, b: Bucket): number {
+  return (
+    a.source.localeCompare(b.source) || a.series.localeCompare(b.series) || a.region.localeCompare(b.region)
+  );
+}
