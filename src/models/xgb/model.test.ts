@@ -62,6 +62,10 @@ describe('xgb forecaster', () => {
     expect(progress.length).toBeGreaterThan(3);
     expect(progress.map((p) => p.step)).toEqual([...progress.map((p) => p.step)].sort((a, b) => a - b));
     expect(progress.every((p) => p.step <= p.totalSteps)).toBe(true);
+    expect(progress.at(-1)!.step).toBe(progress.at(-1)!.totalSteps);
+    expect(progress.filter((p) => p.step % 600 === 0).map((p) => p.metrics.quantile)).toEqual([
+      0.1, 0.5, 0.9,
+    ]);
   });
 
   it('forecasts 168 hours from the origin with ordered quantiles', () => {

@@ -257,6 +257,16 @@ export class XgbForecaster implements Forecaster {
     const curve: FitReport['curve'] = [];
     const metrics: Record<string, number> = {};
     let completedRounds = 0;
+    const report = (step: number, quantile: number, round: number, loss: number | undefined): void =>
+      options.onProgress?.({
+        step,
+        totalSteps: quantiles.length * params.rounds,
+        metrics: {
+          quantile,
+          round,
+          ...(loss !== undefined && !Number.isNaN(loss) ? { valid_pinball: loss } : {}),
+        },
+      });
     try {
       for (const [index, quantile] of quantiles.entries()) {
         const label = quantileLabel(quantile);
@@ -273,20 +283,13 @@ export class XgbForecaster implements Forecaster {
             const entry = (curve[round] ??= { step: round + 1, metrics: {} });
             const loss = roundMetrics['valid-pinball'];
             if (loss !== undefined) entry.metrics[`valid_pinball_${label}`] = loss;
-            const last = round + 1 === params.rounds;
-            if ((round + 1) % PROGRESS_EVERY_ROUNDS === 0 || last) {
-              options.onProgress?.({
-                step: index * params.rounds + round + 1,
-                totalSteps: quantiles.length * params.rounds,
-                metrics: {
-                  quantile,
-                  round: round + 1,
-                  ...(loss !== undefined ? { valid_pinball: loss } : {}),
-                },
-              });
+            if ((round + 1) % PROGRESS_EVERY_ROUNDS === 0 && round + 1 < params.rounds) {
+              report(index * params.rounds + round + 1, quantile, round + 1, loss);
             }
           },
         });
+        // A finished booster (early stopped or not) completes its share of the steps.
+        report((index + 1) * params.rounds, quantile, result.history.length, result.bestScore);
         boosters.push(result.booster);
         completedRounds += result.history.length;
         entries.push({
