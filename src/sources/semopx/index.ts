@@ -1,0 +1,26 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SourceAdapter } from '../types.js';
+import { downloadSemopx } from './download.js';
+import { parseSemopxFile } from './parse.js';
+
+/** Files under `<rawDir>/semopx/` this adapter reads. */
+export const SEMOPX_FILE_PATTERNS = [
+  /^semopx_day_ahead_index_prices.*\.csv$/i,
+  /^MarketResult_SEM-DA_.*\.(csv|json)$/i,
+];
+
+/** SEM day-ahead index prices (SEMOpx), ROI-DA as region IE and NI-DA as region NI. */
+export const semopxSource: SourceAdapter = {
+  name: 'semopx',
+  async discover(rawDir) {
+    const folder = join(rawDir, 'semopx');
+    const names = await readdir(folder).catch(() => [] as string[]);
+    return names
+      .filter((name) => SEMOPX_FILE_PATTERNS.some((pattern) => pattern.test(name)))
+      .sort()
+      .map((name) => join(folder, name));
+  },
+  parse: parseSemopxFile,
+  download: downloadSemopx,
+};
