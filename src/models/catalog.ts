@@ -1,0 +1,53 @@
+/**
+ * Every model dcgrid can train, by name. Importing this module loads every model's code
+ * (TensorFlow.js for tft takes seconds): commands that only register themselves should import it
+ * lazily, inside their action.
+ */
+import { DcgridError, ErrorCodes } from '../lib/errors.js';
+import { mstlFactory } from './mstl/index.js';
+import { prophetFactory } from './prophet/index.js';
+import { snaive168Factory, snaive24Factory } from './snaive/index.js';
+import { tftFactory } from './tft/index.js';
+import type { ModelFactory } from './types.js';
+import { xgbFactory } from './xgb/index.js';
+
+const FACTORIES = [
+  snaive24Factory,
+  snaive168Factory,
+  mstlFactory,
+  prophetFactory,
+  xgbFactory,
+  tftFactory,
+] as const;
+
+/** Model names in catalog order: baselines first. */
+export const MODEL_NAMES: readonly string[] = FACTORIES.map((factory) => factory.name);
+
+export function isModelName(name: string): boolean {
+  return MODEL_NAMES.includes(name);
+}
+
+/** The factory of a model; an unknown name is a DcgridError that lists the known ones. */
+export function getModelFactory(name: string): ModelFactory {
+  const factory = FACTORIES.find((f) => f.name === name);
+  if (factory === undefined) {
+    throw new DcgridError(
+      ErrorCodes.NOT_FOUND,
+      `Unknown model "${name}"; known models: ${MODEL_NAMES.join(', ')}.`,
+    );
+  }
+  return factory;
+}
+
+/**
+ * Frame columns besides the target that a model reads with these parameters (their
+ * `pastColumns`), so that callers load them. Without any, a model sees the target and the calendar.
+ */
+export function modelInputColumns(params: Record<string, unknown> | undefined): string[] {
+  const past = params?.pastColumns;
+  if (past === undefined) return [];
+  if (!Array.isArray(past) || past.some((c) => typeof c !== 'string')) {
+    throw new DcgridError(ErrorCodes.CONFIG_INVALID, 'pastColumns must be a list of column names.');
+  }
+  return past as string[];
+}
