@@ -234,7 +234,18 @@ export function xgbLibrary(): XgbLibrary {
   }
   const logPrototype = declareTypes();
   const api = {} as Record<keyof XgbApi, unknown>;
-  for (const [name, signature] of Object.entries(SIGNATURES)) api[name as keyof XgbApi] = lib.func(signature);
+  for (const [name, signature] of Object.entries(SIGNATURES)) {
+    try {
+      api[name as keyof XgbApi] = lib.func(signature);
+    } catch (error) {
+      throw new DcgridError(
+        ErrorCodes.XGBOOST,
+        `The XGBoost library at ${path} lacks ${name} (${String(error)}); dcgrid needs XGBoost 1.7 or newer.`,
+        {},
+        { cause: error },
+      );
+    }
+  }
   const typed = api as unknown as XgbApi;
   const major: Out<number> = [0];
   const minor: Out<number> = [0];
