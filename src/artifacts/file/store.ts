@@ -1,0 +1,228 @@
+/**
+ * The artifact store in a local folder. A version is written into `{version}.tmp-{pid}-{random}/`
+ * (each file and the folder flushed to disk), the marker last, and the folder is then renamed to
+ * `{version}/`: a rename is atomic, so readers see a whole version or none. The rename fails if the
+ * version exists, so a version is never overwritten.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { DcgridError, ErrorCodes } from '../../lib/errors.js';
+import type { ModelFiles } from '../../models/types.js';
+import { isProcessAlive } from '../../tracking/process-identity.js';
+import { cancelled, versionExists, versionMissing } from '../errors.js';
+import {
+  COMPLETE_MARKER,
+  compareKeys,
+  describeKey,
+  filterPath,
+  matchesFilter,
+  METADATA_FILE,
+  parseVersionPath,
+  versionPath,
+} from '../layout.js';
+import {
+  prepareVersion,
+  verifyFile,
+  verifyMetadata,
+  type ModelMetadata,
+  type VersionInfo,
+} from '../metadata.js';
+import type { ArtifactStore, StoredVersion, VersionFilter, VersionKey, WriteOptions } from '../store.js';
+
+const TMP_PATTERN = /^([1-9][0-9]*)\.tmp-(\d+)-[0-9a-f]+$/;
+
+export class FileArtifactStore implements ArtifactStore {
+  readonly kind = 'file';
+  readonly root: string;
+  readonly description: string;
+
+  constructor(readonly rootUri: string) {
+    this.root = resolve(rootUri.replace(/^file:\/\//, ''));
+    this.description = `artifact folder ${this.root}`;
+  }
+
+  versionUri(key: VersionKey): string {
+    return `file://${join(this.root, versionPath(key))}/`;
+  }
+
+  async writeVersion(
+    key: VersionKey,
+    files: ModelFiles,
+    info: VersionInfo,
+    options: WriteOptions = {},
+  ): Promise<StoredVersion> {
+    const prepared = prepareVersion(key, files, info);
+    const final = join(this.root, versionPath(key));
+    if (await exists(join(final, COMPLETE_MARKER))) throw versionExists(this.description, key);
+    await this.#mkdir(dirname(final));
+    const tmp = `${final}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+    await this.#mkdir(tmp);
+    try {
+      const total = prepared.files.length;
+      for (const [index, { name, bytes }] of prepared.files.entries()) {
+        if (options.signal?.aborted) throw cancelled(key);
+        await writeDurably(join(tmp, name), bytes);
+        await options.onFile?.(name, index + 1, total);
+      }
+      if (options.signal?.aborted) throw cancelled(key);
+      await writeDurably(join(tmp, METADATA_FILE), prepared.metadataBytes);
+      await writeDurably(join(tmp, COMPLETE_MARKER), prepared.markerBytes);
+      await syncFolder(tmp);
+      try {
+        await rename(tmp, final);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOTEMPTY' || code === 'EEXIST') throw versionExists(this.description, key);
+        throw error;
+      }
+      await syncFolder(dirname(final));
+    } catch (error) {
+      await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+      throw this.#wrap(error, `writing ${describeKey(key)}`);
+    }
+    return { key, uri: this.versionUri(key), metadata: prepared.metadata };
+  }
+
+  async readMetadata(key: VersionKey): Promise<ModelMetadata> {
+    const folder = join(this.root, versionPath(key));
+    const marker = await readOptional(join(folder, COMPLETE_MARKER));
+    if (marker === undefined) throw versionMissing(this.description, key);
+    const metadataBytes = await readOptional(join(folder, METADATA_FILE));
+    if (metadataBytes === undefined) {
+      throw new DcgridError(ErrorCodes.ARTIFACT, `${this.versionUri(key)}: metadata.json is missing`);
+    }
+    return verifyMetadata(this.versionUri(key), marker, metadataBytes);
+  }
+
+  async readVersion(key: VersionKey): Promise<{ files: ModelFiles; metadata: ModelMetadata }> {
+    const metadata = await this.readMetadata(key);
+    const folder = join(this.root, versionPath(key));
+    const files: ModelFiles = {};
+    for (const entry of metadata.files) {
+      const bytes = await readOptional(join(folder, entry.name));
+      if (bytes === undefined) {
+        throw new DcgridError(ErrorCodes.ARTIFACT, `${this.versionUri(key)}: ${entry.name} is missing`);
+      }
+      verifyFile(this.versionUri(key), entry, bytes);
+      files[entry.name] = bytes;
+    }
+    return { files, metadata };
+  }
+
+  async hasVersion(key: VersionKey): Promise<boolean> {
+    return exists(join(this.root, versionPath(key), COMPLETE_MARKER));
+  }
+
+  async listVersions(filter: VersionFilter = {}): Promise<VersionKey[]> {
+    const keys: VersionKey[] = [];
+    for (const relative of await this.#versionFolders(filterPath(filter))) {
+      const key = parseVersionPath(relative);
+      if (key !== undefined && matchesFilter(key, filter) && (await this.hasVersion(key))) keys.push(key);
+    }
+    return keys.sort(compareKeys);
+  }
+
+  async removeIncomplete(options: { olderThanMs?: number } = {}): Promise<string[]> {
+    const olderThanMs = options.olderThanMs ?? 3_600_000;
+    const removed: string[] = [];
+    for (const relative of await this.#versionFolders('models', true)) {
+      const name = relative.slice(relative.lastIndexOf('/') + 1);
+      const tmp = TMP_PATTERN.exec(name);
+      if (tmp === null) continue;
+      const path = join(this.root, relative);
+      const age = Date.now() - (await stat(path)).mtimeMs;
+      const writerAlive = isProcessAlive(Number(tmp[2]), null);
+      if (!writerAlive || age >= olderThanMs) {
+        await rm(path, { recursive: true, force: true });
+        removed.push(`file://${path}`);
+      }
+    }
+    return removed;
+  }
+
+  /** Folders four levels under models/ (region/target/model/version), relative to the root. */
+  async #versionFolders(start: string, includeTemporary = false): Promise<string[]> {
+    const depth = 5 - start.split('/').length;
+    let level = [start];
+    for (let d = 0; d < depth; d++) {
+      const next: string[] = [];
+      for (const folder of level) {
+        let entries;
+        try {
+          entries = await readdir(join(this.root, folder), { withFileTypes: true });
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+          throw this.#wrap(error, `listing ${folder}`);
+        }
+        for (const entry of entries) {
+          if (!entry.isDirectory()) continue;
+          const last = d === depth - 1;
+          if (last && !includeTemporary && !/^[1-9][0-9]*$/.test(entry.name)) continue;
+          next.push(`${folder}/${entry.name}`);
+        }
+      }
+      level = next;
+    }
+    return level;
+  }
+
+  async #mkdir(path: string): Promise<void> {
+    try {
+      await mkdir(path, { recursive: true });
+    } catch (error) {
+      throw this.#wrap(error, `creating ${path}`);
+    }
+  }
+
+  #wrap(error: unknown, doing: string): unknown {
+    if (error instanceof DcgridError) return error;
+    const e = error as NodeJS.ErrnoException;
+    return new DcgridError(
+      ErrorCodes.ARTIFACT,
+      `${this.description}: ${doing} failed: ${e.code ?? ''} ${e.message ?? String(error)}`.replace(
+        /\s+/g,
+        ' ',
+      ),
+      {},
+      { cause: error },
+    );
+  }
+}
+
+async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
+  const handle = await open(path, 'wx');
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function syncFolder(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function readOptional(path: string): Promise<Uint8Array | undefined> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}

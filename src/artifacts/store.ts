@@ -1,0 +1,64 @@
+/**
+ * The artifact store: model versions as files, in a folder (file://) or an S3 bucket (s3://).
+ * Layout: models/{REGION}/{TARGET}/{MODEL}/{version}/ holds the model's files (portable formats
+ * only: JSON, UBJ, raw float32), metadata.json and, written last, the _COMPLETE marker. A version
+ * without its marker does not exist for readers. See docs/MLOPS.md.
+ */
+import type { Region } from '../config/config.js';
+import type { ModelFiles } from '../models/types.js';
+import type { ModelMetadata, VersionInfo } from './metadata.js';
+
+export interface VersionKey {
+  region: Region;
+  target: string;
+  model: string;
+  version: number;
+}
+
+export type VersionFilter = Partial<Omit<VersionKey, 'version'>>;
+
+export interface StoredVersion {
+  key: VersionKey;
+  /** The version's folder, e.g. s3://bucket/prefix/models/IE/dc_load_mw/xgb/3/ */
+  uri: string;
+  metadata: ModelMetadata;
+}
+
+export interface WriteOptions {
+  signal?: AbortSignal;
+  /** Called after each file is stored (awaited): progress bars, logs. */
+  onFile?: (name: string, index: number, total: number) => void | Promise<void>;
+}
+
+export interface ArtifactStore {
+  readonly kind: 'file' | 's3';
+  /** The store's root, as configured (ARTIFACT_URI). */
+  readonly rootUri: string;
+  /** For messages: "folder /x" or "S3 bucket b at http://host:9000". */
+  readonly description: string;
+  versionUri(key: VersionKey): string;
+  /**
+   * Stores a complete version, or nothing a reader would accept: the marker goes last. Fails with
+   * E_ARTIFACT if the version exists already. One writer per version at a time (the registry
+   * holds a database lock while it writes).
+   */
+  writeVersion(
+    key: VersionKey,
+    files: ModelFiles,
+    info: VersionInfo,
+    options?: WriteOptions,
+  ): Promise<StoredVersion>;
+  /** The version's files and metadata, after checking the marker, every size and every sha256. */
+  readVersion(key: VersionKey): Promise<{ files: ModelFiles; metadata: ModelMetadata }>;
+  /** The metadata only (marker and metadata checksum checked). */
+  readMetadata(key: VersionKey): Promise<ModelMetadata>;
+  /** True when the version is complete (has its marker). */
+  hasVersion(key: VersionKey): Promise<boolean>;
+  /** Complete versions, sorted by region, target, model, version. */
+  listVersions(filter?: VersionFilter): Promise<VersionKey[]>;
+  /**
+   * Deletes what interrupted writes left behind (versions without a marker) once they are older
+   * than `olderThanMs` (default one hour, so a write in progress elsewhere is left alone).
+   */
+  removeIncomplete(options?: { olderThanMs?: number }): Promise<string[]>;
+}
