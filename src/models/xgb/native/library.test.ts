@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../../lib/errors.js';
 import { cleanErrorMessage, defaultLibraryCandidates, locateLibrary, xgbLibrary } from './library.js';
@@ -31,9 +33,26 @@ describe('XGBoost library location', () => {
     expect(defaultLibraryCandidates('darwin')).toContain('/opt/homebrew/lib/libxgboost.dylib');
   });
 
-  it('loads the installed library, with passive OpenMP waiting', () => {
+  it('loads the installed library', () => {
     expect(xgbLibrary().version).toMatch(/^\d+\.\d+\.\d+$/);
-    expect(process.env.OMP_WAIT_POLICY).toBeDefined();
+  });
+
+  it('sets passive OpenMP waiting before loading, unless the user chose a policy', () => {
+    const module = fileURLToPath(new URL('./library.ts', import.meta.url));
+    const policyAfterLoad = (policy: string | undefined): string => {
+      const env = { ...process.env };
+      delete env.OMP_WAIT_POLICY;
+      if (policy !== undefined) env.OMP_WAIT_POLICY = policy;
+      const script = `import { xgbLibrary } from ${JSON.stringify(module)}; xgbLibrary(); console.log(process.env.OMP_WAIT_POLICY);`;
+      const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        env,
+        encoding: 'utf8',
+      });
+      expect(run.stderr).toBe('');
+      return run.stdout.trim();
+    };
+    expect(policyAfterLoad(undefined)).toBe('PASSIVE');
+    expect(policyAfterLoad('ACTIVE')).toBe('ACTIVE');
   });
 
   it('strips the timestamp and native stack trace from library errors', () => {
