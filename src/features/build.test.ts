@@ -194,13 +194,13 @@ describe('buildFeatures: stress score on a constructed series', () => {
     expect(rows[100]!.price_spike_flag).toBeNull();
   });
 
-  it('adds the price z once 126 prices are in the window, with weights renormalised', () => {
+  it('adds the price z once 126 prices are in the window, dividing by sqrt(0.2^2 + 0.2^2)', () => {
     // Hour 199: window 32..199 holds 84 x 40 (even hours), 83 x 60 and the 200.
     const mean = (84 * 40 + 83 * 60 + 200) / 168;
     const sd = Math.sqrt((84 * (40 - mean) ** 2 + 83 * (60 - mean) ** 2 + (200 - mean) ** 2) / 167);
     const z = (200 - mean) / sd;
     const last = rows[n - 1]!;
-    expect(last.stress_score).toBeCloseTo((0.2 * 2 + 0.2 * z) / 0.4, 10);
+    expect(last.stress_score).toBeCloseTo((0.2 * 2 + 0.2 * z) / Math.sqrt(0.08), 10);
     expect(last.stress_band).toBe('critical');
     expect(last.price_spike_flag).toBe(true);
     expect(last.flags).toContain('stress_partial');

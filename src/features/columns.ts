@@ -78,7 +78,8 @@ export type FeatureRow = { region: Region; ts: number } & { [C in NumericFeature
   price_spike_flag: boolean | null;
   dc_load_source: DcLoadSource | null;
   stress_band: StressBand | null;
-  flags: FeatureFlag[];
+  /** Frozen: rows with the same flags share one list. */
+  flags: readonly FeatureFlag[];
 };
 
 export type FeatureCellValue = string | number | boolean | Date | null | readonly string[];

@@ -69,11 +69,18 @@ function statusRank(status: string): number {
   return index < 0 ? CSO_STATUS_RANK.length : index;
 }
 
+const quarterStarts = new Map<number, number>();
+
 /** UTC ms of local midnight starting quarter q (1..5: 5 = next year's Q1). */
 export function quarterStart(year: number, quarter: number): number {
-  const wall = Date.UTC(year, 3 * (quarter - 1), 1);
-  // Local midnight on the 1st of a month is never inside the spring gap.
-  return irishWallToUtcMs(wall)!;
+  const key = year * 8 + quarter;
+  let start = quarterStarts.get(key);
+  if (start === undefined) {
+    // Local midnight on the 1st of a month is never inside the spring gap.
+    start = irishWallToUtcMs(Date.UTC(year, 3 * (quarter - 1), 1))!;
+    quarterStarts.set(key, start);
+  }
+  return start;
 }
 
 function checkFigure(figure: CsoFigure): void {

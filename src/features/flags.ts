@@ -51,3 +51,28 @@ export type FeatureFlag = IncompleteFlag | DerivedFlag;
 export function incompleteFlag(column: ObservedColumn): IncompleteFlag {
   return `${OBSERVED_COLUMN_STEMS[column]}_incomplete`;
 }
+
+/** Every flag, in the order a row lists them (the bit order of flag masks). */
+export const ALL_FLAGS: readonly FeatureFlag[] = [...OBSERVED_COLUMNS.map(incompleteFlag), ...DERIVED_FLAGS];
+
+const FLAG_BITS = new Map<FeatureFlag, number>(ALL_FLAGS.map((flag, i) => [flag, 1 << i]));
+
+/** The bit of a flag in a flag mask. */
+export function flagBit(flag: FeatureFlag): number {
+  return FLAG_BITS.get(flag)!;
+}
+
+const maskLists = new Map<number, readonly FeatureFlag[]>();
+
+/**
+ * The flags of a mask as a frozen list. Rows with the same flags share one list (a build has a
+ * few dozen distinct sets for ~100k rows), so flags cost no allocation per row.
+ */
+export function flagsOfMask(mask: number): readonly FeatureFlag[] {
+  let flags = maskLists.get(mask);
+  if (!flags) {
+    flags = Object.freeze(ALL_FLAGS.filter((_, i) => (mask & (1 << i)) !== 0));
+    maskLists.set(mask, flags);
+  }
+  return flags;
+}

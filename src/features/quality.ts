@@ -2,12 +2,13 @@
 import type { Region } from '../config/config.js';
 import { HOUR_MS, isoHour } from '../lib/time.js';
 import type { SeriesName, SourceName } from '../sources/types.js';
-import { NUMERIC_FEATURE_COLUMNS, type FeatureRow, type NumericFeatureColumn } from './columns.js';
+import { NUMERIC_FEATURE_COLUMNS, type NumericFeatureColumn } from './columns.js';
 import type { CsoPeriodUsage, ProxyResult } from './dc-proxy.js';
-import type { FeatureFlag, ObservedColumn } from './flags.js';
+import { flagsOfMask, type FeatureFlag, type ObservedColumn } from './flags.js';
 import { valueHourRange, type HourlySeries, type SeriesPoints } from './hourly.js';
 import type { ObservedData } from './observed.js';
 import { countWins, measureDisagreement, type SourceDisagreement } from './precedence.js';
+import type { FeatureTable } from './table.js';
 
 export interface SeriesCoverage {
   source: SourceName;
@@ -60,17 +61,24 @@ export interface FeatureQuality {
   notes: string[];
 }
 
-export function columnCoverage(rows: readonly FeatureRow[]): ColumnCoverage[] {
+export function columnCoverage(table: FeatureTable): ColumnCoverage[] {
+  const hours = table.ts.length;
   return NUMERIC_FEATURE_COLUMNS.map((column) => {
+    const values = table.numeric[column];
     let hoursWithValue = 0;
-    for (const row of rows) if (row[column] !== null) hoursWithValue++;
-    return { column, hoursWithValue, coverage: rows.length > 0 ? hoursWithValue / rows.length : 0 };
+    for (let i = 0; i < hours; i++) if (!Number.isNaN(values[i]!)) hoursWithValue++;
+    return { column, hoursWithValue, coverage: hours > 0 ? hoursWithValue / hours : 0 };
   });
 }
 
-export function countFlags(rows: readonly FeatureRow[]): Partial<Record<FeatureFlag, number>> {
+/** Hours carrying each flag (flags never set are left out). */
+export function countFlags(flagMasks: Uint32Array): Partial<Record<FeatureFlag, number>> {
+  const perMask = new Map<number, number>();
+  for (const mask of flagMasks) perMask.set(mask, (perMask.get(mask) ?? 0) + 1);
   const counts: Partial<Record<FeatureFlag, number>> = {};
-  for (const row of rows) for (const flag of row.flags) counts[flag] = (counts[flag] ?? 0) + 1;
+  for (const [mask, hours] of perMask) {
+    for (const flag of flagsOfMask(mask)) counts[flag] = (counts[flag] ?? 0) + hours;
+  }
   return counts;
 }
 
@@ -80,7 +88,7 @@ export interface QualityInputs {
   /** Emitted grid indices [lo, hi). */
   lo: number;
   hi: number;
-  rows: readonly FeatureRow[];
+  table: FeatureTable;
   proxy: ProxyResult | null;
   telemetry: Float64Array;
   unused: string[];
@@ -142,12 +150,12 @@ export function describeQuality(q: QualityInputs): FeatureQuality {
     region: q.region,
     from: hi > lo ? isoHour(from) : null,
     to: hi > lo ? isoHour(to) : null,
-    rows: q.rows.length,
+    rows: q.table.ts.length,
     series,
-    columns: columnCoverage(q.rows),
+    columns: columnCoverage(q.table),
     sourcing,
     disagreements,
-    flaggedHours: countFlags(q.rows),
+    flaggedHours: countFlags(q.table.flagMasks),
     csoPeriods: q.proxy
       ? q.proxy.periods.filter((p) => Date.parse(p.end) > from && Date.parse(p.start) < to)
       : [],

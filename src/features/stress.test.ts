@@ -52,7 +52,7 @@ describe('stress score', () => {
     expectSeries(c.snsp, [0, 0.8, 1.6, 2, null]);
   });
 
-  it('is the weighted mean of the available components, flagged partial when some are missing', () => {
+  it('divides the weighted sum of the available components by the root of their squared weights', () => {
     const { score, partial } = combineStress(
       components([
         [1, 2, 3, 0.5, 2],
@@ -61,10 +61,10 @@ describe('stress score', () => {
       ]),
       DEFAULTS,
     );
-    // (0.4*1 + 0.4*2 + 0.2*3 + 0.2*0.5 + 0.2*2) / 1.4 = 2.3 / 1.4
-    expect(score[0]).toBeCloseTo(2.3 / 1.4, 12);
-    // Without the price: (0.4 + 0.8 + 0.1 + 0.4) / 1.2
-    expect(score[1]).toBeCloseTo(1.7 / 1.2, 12);
+    // (0.4*1 + 0.4*2 + 0.2*3 + 0.2*0.5 + 0.2*2) / sqrt(0.16 + 0.16 + 0.04 + 0.04 + 0.04) = 2.3 / sqrt(0.44)
+    expect(score[0]).toBeCloseTo(2.3 / Math.sqrt(0.44), 12);
+    // Without the price: (0.4 + 0.8 + 0.1 + 0.4) / sqrt(0.40)
+    expect(score[1]).toBeCloseTo(1.7 / Math.sqrt(0.4), 12);
     expect(score[2]).toBeNaN();
     expect([...partial]).toEqual([0, 1, 0]);
   });
@@ -75,13 +75,61 @@ describe('stress score', () => {
       snsp: 0,
       net_load: 0,
     });
-    expect(score[0]).toBeCloseTo((0.4 * 1 + 0.4 * 3 + 0.2 * 5) / 1.0, 12);
+    expect(score[0]).toBeCloseTo((0.4 * 1 + 0.4 * 3 + 0.2 * 5) / Math.sqrt(0.16 + 0.16 + 0.04), 12);
     expect(partial[0]).toBe(0);
   });
 
-  it('keeps the score in z units: components all equal to z give z', () => {
-    const { score } = combineStress(components([[2, 2, 2, 2, 2]]), DEFAULTS);
-    expect(score[0]).toBeCloseTo(2, 12);
+  it('keeps one component in its own units and only the ratio of the weights matters', () => {
+    const nan = Number.NaN;
+    expect(combineStress(components([[nan, nan, nan, nan, 2]]), DEFAULTS).score[0]).toBeCloseTo(2, 12);
+    expect(combineStress(components([[-1.5, nan, nan, nan, nan]]), DEFAULTS).score[0]).toBeCloseTo(-1.5, 12);
+    const scaled = { ramp: 4, renew_var: 4, price_spike: 2, net_load: 2, snsp: 2 };
+    const row: [number, number, number, number, number] = [0.3, -1, 2, 0.7, 1.2];
+    expect(combineStress(components([row]), scaled).score[0]).toBeCloseTo(
+      combineStress(components([row]), DEFAULTS).score[0]!,
+      12,
+    );
+    // Five components two standard deviations up at once: 2 * 1.4 / sqrt(0.44), a rarer event than any one.
+    expect(combineStress(components([[2, 2, 2, 2, 2]]), DEFAULTS).score[0]).toBeCloseTo(
+      (2 * 1.4) / Math.sqrt(0.44),
+      12,
+    );
+  });
+
+  it('has unit spread for independent unit-variance components, with all five or with fewer', () => {
+    // Deterministic pseudo-normal components: mulberry32 uniforms, sums of 12 minus 6.
+    let state = 12345;
+    const uniform = () => {
+      state = (state + 0x6d2b79f5) | 0;
+      let t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const normal = () => {
+      let sum = -6;
+      for (let k = 0; k < 12; k++) sum += uniform();
+      return sum;
+    };
+    const n = 20_000;
+    const draw = (present: boolean) =>
+      Float64Array.from({ length: n }, () => (present ? normal() : Number.NaN));
+    for (const present of [
+      [true, true, true, true, true],
+      [true, false, true, false, false],
+    ]) {
+      const c = {
+        ramp: draw(present[0]!),
+        renew_var: draw(present[1]!),
+        price_spike: draw(present[2]!),
+        net_load: draw(present[3]!),
+        snsp: draw(present[4]!),
+      };
+      const { score } = combineStress(c, DEFAULTS);
+      const mean = score.reduce((s, x) => s + x, 0) / n;
+      const sd = Math.sqrt(score.reduce((s, x) => s + (x - mean) ** 2, 0) / n);
+      expect(sd).toBeGreaterThan(0.97);
+      expect(sd).toBeLessThan(1.03);
+    }
   });
 
   it('rejects negative, non-finite or all-zero weights', () => {

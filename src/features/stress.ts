@@ -1,7 +1,8 @@
 /**
- * Grid-stress score in z units: the weighted mean of five components, each a z-score over the
- * 7-day look-back window (SNSP: its distance to the 75 % limit, scaled so that the limit reads 2).
- * Formula, weights and bands: docs/FEATURES.md ("stress_score").
+ * Grid-stress score in z units: a weighted sum of five components, each a z-score over the 7-day
+ * look-back window (SNSP: its distance to the 75 % limit, scaled so that the limit reads 2),
+ * divided by the root of the sum of the squared weights of the components available that hour.
+ * Formula, weights, bands and why this normalisation: docs/FEATURES.md ("stress_score").
  */
 import type { Config } from '../config/config.js';
 import { DcgridError, ErrorCodes } from '../lib/errors.js';
@@ -69,7 +70,11 @@ export interface StressScore {
   partial: Uint8Array;
 }
 
-/** score = sum(w_i c_i) / sum(w_i) over the components available that hour (w_i > 0). */
+/**
+ * score = sum(w_i c_i) / sqrt(sum(w_i^2)) over the components available that hour (w_i > 0): for
+ * independent unit-variance components the score has unit variance whichever components are
+ * present, so one alert threshold means the same with five components or one.
+ */
 export function combineStress(components: StressComponents, weights: StressWeights): StressScore {
   checkStressWeights(weights);
   const used = STRESS_COMPONENTS.filter((c) => weights[c] > 0);
@@ -78,7 +83,7 @@ export function combineStress(components: StressComponents, weights: StressWeigh
   const partial = new Uint8Array(hours);
   for (let h = 0; h < hours; h++) {
     let sum = 0;
-    let weight = 0;
+    let squares = 0;
     let missing = 0;
     for (const c of used) {
       const value = components[c][h]!;
@@ -86,11 +91,11 @@ export function combineStress(components: StressComponents, weights: StressWeigh
         missing++;
       } else {
         sum += weights[c] * value;
-        weight += weights[c];
+        squares += weights[c] * weights[c];
       }
     }
-    score[h] = weight > 0 ? sum / weight : Number.NaN;
-    partial[h] = weight > 0 && missing > 0 ? 1 : 0;
+    score[h] = squares > 0 ? sum / Math.sqrt(squares) : Number.NaN;
+    partial[h] = squares > 0 && missing > 0 ? 1 : 0;
   }
   return { score, partial };
 }
