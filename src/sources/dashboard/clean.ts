@@ -16,7 +16,7 @@ import {
   parseDashboardWall,
 } from '../../lib/time.js';
 import { emptyQuality, type Observation, type ParseQuality } from '../types.js';
-import { FIELDS, REGION_OF_CODE, type FieldSpec } from './fields.js';
+import { FIELDS, REGION_OF_CODE, type FieldSpec, shiftDecimal } from './fields.js';
 import type { FilePeriod } from './period.js';
 
 interface DayInfo {
@@ -77,7 +77,7 @@ export class DashboardCleaner {
     const wall = this.wallTime(row, time);
     const state = this.seriesState(row, field, regionCode);
     let value = this.number(row, raw);
-    if (value !== null && state.spec.percent) value /= 100;
+    if (value !== null && state.spec.percent) value = shiftDecimal(value, -2);
     const day = this.day!;
 
     if (this.period !== undefined && (wall < this.period.fromWall || wall >= this.period.toWall)) {

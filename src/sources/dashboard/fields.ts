@@ -60,3 +60,12 @@ export const AREAS = {
   SnspALL: ['SNSP_ALL'],
 } as const satisfies Record<string, readonly string[]>;
 export type DashboardArea = keyof typeof AREAS;
+
+/**
+ * Moves the decimal point instead of dividing, so "39.4" percent gives the double nearest 0.394
+ * (39.4 / 100 gives 0.39399999999999996). `power` is -2 for percent -> fraction, 2 for back.
+ */
+export function shiftDecimal(value: number, power: number): number {
+  const text = String(value);
+  return text.includes('e') ? value * 10 ** power : Number(`${text}e${power}`);
+}

@@ -15,7 +15,7 @@ import {
   utcToIrishWallMs,
 } from '../../lib/time.js';
 import type { Observation } from '../types.js';
-import { CODE_OF_REGION, FIELDS, FIELD_OF_SERIES } from './fields.js';
+import { CODE_OF_REGION, FIELDS, FIELD_OF_SERIES, shiftDecimal } from './fields.js';
 
 export interface DashboardRow {
   EffectiveTime: string;
@@ -60,10 +60,10 @@ export function toDashboardRows(
     // The GMT occurrence of the repeated autumn hour is not published.
     if (dashboardClock && classifyIrishWall(wall) === 'ambiguous' && o.tsUtc === wall) continue;
     const key = `${field}|${CODE_OF_REGION[o.region]}`;
-    const scale = FIELDS[field]!.percent ? 100 : 1;
+    const percent = FIELDS[field]!.percent;
     let rows = groups.get(key);
     if (rows === undefined) groups.set(key, (rows = []));
-    rows.push({ wall, value: o.value === null ? null : round(o.value * scale) });
+    rows.push({ wall, value: o.value === null ? null : percent ? shiftDecimal(o.value, 2) : o.value });
     steps.set(key, o.intervalMin * 60_000);
   }
 
@@ -82,11 +82,6 @@ export function toDashboardRows(
     }
   }
   return result;
-}
-
-/** Percent scaling leaves float noise (39.0826 * 100 / 100); keep 10 significant decimals. */
-function round(value: number): number {
-  return Math.round(value * 1e10) / 1e10;
 }
 
 /** Adds empty rows for the skipped spring hour on every clock-change day the rows cross. */

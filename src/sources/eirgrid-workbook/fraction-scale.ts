@@ -71,3 +71,9 @@ export function decideScale(
     ? { divisor: 100, reason: `values reach ${max}, above ${PERCENT_THRESHOLD}` }
     : { divisor: 1, reason: `values stay within ${PERCENT_THRESHOLD}` };
 }
+
+/** 45.5 -> 0.455 by moving the decimal point, which avoids the float noise of dividing by 100. */
+export function percentToFraction(value: number): number {
+  const text = String(value);
+  return text.includes('e') ? value / 100 : Number(`${text}e-2`);
+}

@@ -9,7 +9,7 @@ import { emptyQuality, type Observation, type ParseOptions, type ParseResult } f
 import type { SheetRow } from '../xlsx/cells.js';
 import { openWorkbook, type Workbook } from '../xlsx/workbook-reader.js';
 import { FRACTION_SERIES, SYSTEM_DATA_SHEET } from './columns.js';
-import { decideScale } from './fraction-scale.js';
+import { decideScale, percentToFraction } from './fraction-scale.js';
 import { checkUtcGrid, describeHoles } from './grid.js';
 import { type HeaderLayout, readHeader } from './header.js';
 import { readDataRow, type WorkbookRow } from './row-reader.js';
@@ -103,7 +103,7 @@ async function parseOpenWorkbook(workbook: Workbook, file: string): Promise<Pars
     layout.data.forEach(({ column }, index) => {
       const raw = row.values[index] ?? null;
       if (raw === null) quality.emptyValues++;
-      const value = raw === null ? null : raw / divisors[index]!;
+      const value = raw === null ? null : divisors[index] === 100 ? percentToFraction(raw) : raw;
       records.push({ series: column.series, region: column.region, tsUtc: row.utcMs, intervalMin, value });
     });
   }

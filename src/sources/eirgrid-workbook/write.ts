@@ -36,6 +36,12 @@ const DEFAULT_METADATA = [
   'SNSP, penetrations and oversupply percentage are fractions (0..1) unless written as percents.',
 ];
 
+/** 0.455 -> 45.5 by moving the decimal point (0.455 * 100 gives 45.50000000000001). */
+function fractionToPercent(value: number): number {
+  const text = String(value);
+  return text.includes('e') ? value * 100 : Number(`${text}e2`);
+}
+
 function columnsFor(observations: readonly Observation[]): DataColumn[] {
   const present = new Set(observations.map((o) => `${o.series}/${o.region}`));
   const columns = DATA_COLUMNS.filter((column) => present.has(`${column.series}/${column.region}`));
@@ -62,8 +68,8 @@ export function buildSystemDataWorkbook(
       byTime.set(o.tsUtc, values);
     }
     const index = columnOf.get(`${o.series}/${o.region}`)!;
-    const scale = options.percent && FRACTION_SERIES.has(o.series) ? 100 : 1;
-    values[index] = o.value === null ? null : o.value * scale;
+    const percent = options.percent === true && FRACTION_SERIES.has(o.series);
+    values[index] = o.value === null ? null : percent ? fractionToPercent(o.value) : o.value;
   }
 
   const header: WriteCell[] = [DATETIME_HEADER, GMT_OFFSET_HEADER, ...columns.map((column) => column.header)];
