@@ -1,0 +1,113 @@
+/**
+ * A user's own metered data-centre load: a CSV with a timestamp and a load in MW per row, and
+ * optionally the site and the region. Header names are matched without regard to case:
+ *   timestamp (or ts)   ISO 8601 with an offset or Z; without one, Irish local time (timestamps.ts)
+ *   mw (or load_mw)     metered load in MW, not negative; empty = missing
+ *   site                optional; readings of several sites at one timestamp are summed
+ *   region              optional: IE (or ROI), NI or ALL; IE when absent or empty
+ * The step (5, 15, 30, 60 min...) is read from the spacing of the timestamps.
+ */
+import { readFile } from 'node:fs/promises';
+import { REGIONS, type Region } from '../../config/config.js';
+import { DcgridError, ErrorCodes } from '../../lib/errors.js';
+import { clockChangeDaysBetween } from '../ember/parse.js';
+import { parseDateTimeCell, parseNumberCell, readCsvRecords, resolveColumns } from '../csv-lines.js';
+import { emptyQuality, type ParseOptions, type ParseResult } from '../types.js';
+import { sumSites, type Reading } from './aggregate.js';
+import { TelemetryClock } from './timestamps.js';
+
+export const TELEMETRY_COLUMNS = {
+  timestamp: { name: 'timestamp', aliases: ['ts'] },
+  mw: { name: 'mw', aliases: ['load_mw'] },
+  site: { name: 'site', optional: true },
+  region: { name: 'region', optional: true },
+};
+
+const REGION_ALIASES: Readonly<Record<string, Region>> = { ROI: 'IE' };
+
+export async function parseTelemetryFile(path: string, options: ParseOptions = {}): Promise<ParseResult> {
+  return parseTelemetryCsv(await readFile(path, 'utf8'), options.displayName ?? path);
+}
+
+export function parseTelemetryCsv(text: string, file: string): ParseResult {
+  const records = readCsvRecords(text, { file });
+  const first = records.next();
+  if (first.done) throw new DcgridError(ErrorCodes.INPUT_EMPTY, 'the file is empty', { file });
+  const header = first.value.fields;
+  const col = resolveColumns(header, TELEMETRY_COLUMNS, { file, row: first.value.row });
+  const columnName = (index: number) => (header[index] ?? '').trim();
+  const quality = emptyQuality();
+  const clock = new TelemetryClock();
+  const readings = new Map<string, Reading>();
+  for (const { fields, row } of records) {
+    quality.rowsRead++;
+    const cell = (index: number) => (index < 0 ? '' : (fields[index] ?? '').trim());
+    const site = cell(col.site);
+    const region = regionOf(cell(col.region), { file, row, column: columnName(col.region) });
+    const stamp = parseDateTimeCell(cell(col.timestamp), { file, row, column: columnName(col.timestamp) });
+    const mw = parseNumberCell(cell(col.mw), { file, row, column: columnName(col.mw) });
+    if (mw !== null && mw < 0) {
+      throw new DcgridError(ErrorCodes.VALUE_INVALID, `a metered load cannot be negative (${mw} MW)`, {
+        file,
+        row,
+        column: columnName(col.mw),
+      });
+    }
+    const tsUtc = clock.toUtc(stamp, site, row);
+    if (tsUtc === null) continue;
+    if (mw === null) quality.emptyValues++;
+    const key = `${region}|${site}|${tsUtc}`;
+    const previous = readings.get(key);
+    if (previous === undefined) readings.set(key, { site, region, tsUtc, mw, row });
+    else if (previous.mw === mw) quality.duplicatesDropped++;
+    else {
+      throw new DcgridError(
+        ErrorCodes.DUPLICATE_CONFLICT,
+        `rows ${previous.row} and ${row} give ${site === '' ? 'the load' : `site "${site}"`} at ` +
+          `${new Date(tsUtc).toISOString()} differently (${previous.mw} and ${mw} MW)`,
+        { file, row, column: columnName(col.mw) },
+      );
+    }
+  }
+  if (quality.rowsRead === 0) {
+    throw new DcgridError(ErrorCodes.INPUT_EMPTY, 'the file has a header but no data rows', { file });
+  }
+  const summed = sumSites([...readings.values()], file);
+  addClockNotes(quality, clock);
+  quality.notes.push(...summed.notes);
+  if (summed.records.length > 0) {
+    let firstTs = Infinity;
+    let lastTs = -Infinity;
+    for (const { tsUtc } of summed.records)
+      [firstTs, lastTs] = [Math.min(firstTs, tsUtc), Math.max(lastTs, tsUtc)];
+    quality.dstDays = clockChangeDaysBetween(firstTs, lastTs);
+  }
+  return { source: 'telemetry', file, records: summed.records, quality };
+}
+
+function regionOf(text: string, where: { file: string; row: number; column: string }): Region {
+  if (text === '') return 'IE';
+  const upper = text.toUpperCase();
+  const region = REGION_ALIASES[upper] ?? (REGIONS as readonly string[]).find((r) => r === upper);
+  if (region === undefined) {
+    throw new DcgridError(ErrorCodes.REGION_UNKNOWN, `"${text}" is not a region (IE, NI or ALL)`, where);
+  }
+  return region as Region;
+}
+
+function addClockNotes(quality: ParseResult['quality'], clock: TelemetryClock): void {
+  if (clock.naiveRows > 0) {
+    quality.notes.push(`${clock.naiveRows} timestamp(s) without an offset read as Irish local time`);
+  }
+  quality.dstGapRowsDropped = clock.gapRows.length;
+  if (clock.gapRows.length > 0) {
+    quality.notes.push(
+      `dropped ${clock.gapRows.length} row(s) whose local time never happened (spring clock change): rows ${clock.gapRows.slice(0, 10).join(', ')}`,
+    );
+  }
+  if (clock.secondOccurrences > 0) {
+    quality.notes.push(
+      `${clock.secondOccurrences} timestamp(s) in the repeated autumn hour read as its second (GMT) occurrence`,
+    );
+  }
+}
