@@ -204,6 +204,15 @@ describe.each([
     await expect(store.writeVersion(key(0), FILES, INFO)).rejects.toThrow(/invalid version 0/);
   });
 
+  it('deletes a version marker first, so it is gone for readers at once', async () => {
+    await store.writeVersion(key(8), FILES, INFO);
+    await store.deleteVersion(key(8));
+    expect(await store.hasVersion(key(8))).toBe(false);
+    await expect(store.readVersion(key(8))).rejects.toThrow(/missing or incomplete/);
+    await store.deleteVersion(key(8));
+    expect(await store.removeIncomplete({ olderThanMs: 0 })).toEqual([]);
+  });
+
   it('removes what interrupted writes left behind, and only that', async () => {
     await backend.plantIncomplete(key(9));
     const recent = await store.removeIncomplete({ olderThanMs: 3_600_000 });

@@ -57,6 +57,11 @@ export interface ArtifactStore {
   /** Complete versions, sorted by region, target, model, version. */
   listVersions(filter?: VersionFilter): Promise<VersionKey[]>;
   /**
+   * Deletes a version: the marker first (file store: the folder is renamed away first), so a
+   * version is never seen half deleted. Deleting a missing version does nothing.
+   */
+  deleteVersion(key: VersionKey): Promise<void>;
+  /**
    * Deletes what interrupted writes left behind (versions without a marker) once they are older
    * than `olderThanMs` (default one hour, so a write in progress elsewhere is left alone).
    */

@@ -42,6 +42,7 @@ export class MirroredTracker implements Tracker {
         tags: { ...options.tags, 'dcgrid.run_id': run.runId },
       });
       await run.setMlflowRunId(mirrored.runId);
+      await this.primary.setMlflowExperimentId(run.experimentId, mirrored.experimentId);
     } catch (error) {
       await run.end('FAILED', `could not start the MLflow run: ${errorMessage(error)}`);
       throw error;

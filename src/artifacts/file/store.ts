@@ -31,6 +31,7 @@ import {
 import type { ArtifactStore, StoredVersion, VersionFilter, VersionKey, WriteOptions } from '../store.js';
 
 const TMP_PATTERN = /^([1-9][0-9]*)\.tmp-(\d+)-[0-9a-f]+$/;
+const DELETING_PATTERN = /^[1-9][0-9]*\.deleting-[0-9a-f]+$/;
 
 export class FileArtifactStore implements ArtifactStore {
   readonly kind = 'file';
@@ -114,6 +115,18 @@ export class FileArtifactStore implements ArtifactStore {
     return exists(join(this.root, versionPath(key), COMPLETE_MARKER));
   }
 
+  async deleteVersion(key: VersionKey): Promise<void> {
+    const final = join(this.root, versionPath(key));
+    const doomed = `${final}.deleting-${randomBytes(6).toString('hex')}`;
+    try {
+      await rename(final, doomed);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw this.#wrap(error, `deleting ${describeKey(key)}`);
+    }
+    await rm(doomed, { recursive: true, force: true });
+  }
+
   async listVersions(filter: VersionFilter = {}): Promise<VersionKey[]> {
     const keys: VersionKey[] = [];
     for (const relative of await this.#versionFolders(filterPath(filter))) {
@@ -129,11 +142,12 @@ export class FileArtifactStore implements ArtifactStore {
     for (const relative of await this.#versionFolders('models', true)) {
       const name = relative.slice(relative.lastIndexOf('/') + 1);
       const tmp = TMP_PATTERN.exec(name);
-      if (tmp === null) continue;
+      const deleting = DELETING_PATTERN.test(name);
+      if (tmp === null && !deleting) continue;
       const path = join(this.root, relative);
       const age = Date.now() - (await stat(path)).mtimeMs;
-      const writerAlive = isProcessAlive(Number(tmp[2]), null);
-      if (!writerAlive || age >= olderThanMs) {
+      const writerAlive = tmp !== null && isProcessAlive(Number(tmp[2]), null);
+      if (deleting || !writerAlive || age >= olderThanMs) {
         await rm(path, { recursive: true, force: true });
         removed.push(`file://${path}`);
       }

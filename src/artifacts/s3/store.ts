@@ -171,6 +171,12 @@ export class S3ArtifactStore implements ArtifactStore {
     return this.#exists(`${this.prefix}${versionPath(key)}/${COMPLETE_MARKER}`);
   }
 
+  async deleteVersion(key: VersionKey): Promise<void> {
+    const folder = `${this.prefix}${versionPath(key)}/`;
+    await this.#delete(folder + COMPLETE_MARKER);
+    for (const object of await this.#listKeys(folder)) await this.#delete(object.key);
+  }
+
   async listVersions(filter: VersionFilter = {}): Promise<VersionKey[]> {
     const keys: VersionKey[] = [];
     for (const { key } of await this.#listKeys(`${this.prefix}${filterPath(filter)}/`)) {

@@ -107,6 +107,7 @@ export class MlflowStandIn {
   #models = new Map<string, StoredModel>();
   #nextExperimentId = 1;
   #faults: Array<{ status: number; code: string }> = [];
+  #targetedFaults: Array<{ method: string; path: string; status: number; code: string }> = [];
   #options: StandInOptions;
   url = '';
 
@@ -133,6 +134,17 @@ export class MlflowStandIn {
   /** The next `count` requests answer `status` (503 TEMPORARILY_UNAVAILABLE by default). */
   failNext(count: number, status = 503, code = 'TEMPORARILY_UNAVAILABLE'): void {
     for (let i = 0; i < count; i++) this.#faults.push({ status, code });
+  }
+
+  /** The next `count` requests to one endpoint (e.g. 'POST', '/registered-models/alias') fail. */
+  failNextOn(
+    method: string,
+    path: string,
+    count: number,
+    status = 503,
+    code = 'TEMPORARILY_UNAVAILABLE',
+  ): void {
+    for (let i = 0; i < count; i++) this.#targetedFaults.push({ method, path, status, code });
   }
 
   async close(): Promise<void> {
@@ -191,6 +203,11 @@ export class MlflowStandIn {
         } catch {
           throw new ApiError(400, 'MALFORMED_REQUEST', 'Request body is not valid JSON');
         }
+      }
+      const targeted = this.#targetedFaults.findIndex((f) => f.method === method && f.path === endpoint);
+      if (targeted >= 0) {
+        const [fault] = this.#targetedFaults.splice(targeted, 1);
+        throw new ApiError(fault!.status, fault!.code, 'injected failure');
       }
       this.requests.push({ method, path: endpoint, body });
       const handler = this.#route(method, endpoint);
