@@ -75,6 +75,8 @@ describe('buildFeatures: hourly means and source precedence', () => {
     expect(part.rows[0]!.ramp_rate_mw_h).toBe(3979.5 - 4025.5);
     expect(part.quality).toMatchObject({ from: '2024-01-01T02:00Z', to: '2024-01-01T04:00Z', rows: 2 });
     expect(() => build([dashboard], { from: T0, to: T0 })).toThrow(/must be before/);
+    expect(build([dashboard], { from: T0 + 100 * HOUR_MS }).rows).toEqual([]);
+    expect(build([dashboard], { to: T0 - HOUR_MS }).quality.rows).toBe(0);
   });
 });
 

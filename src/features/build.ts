@@ -48,7 +48,8 @@ function emitRange(grid: HourGrid, from?: number, to?: number): [number, number]
   }
   const lo = from === undefined ? 0 : Math.ceil((from - grid.start) / HOUR_MS);
   const hi = to === undefined ? grid.hours : Math.ceil((to - grid.start) / HOUR_MS);
-  return [Math.max(0, lo), Math.min(grid.hours, Math.max(hi, 0))];
+  const first = Math.min(grid.hours, Math.max(0, lo));
+  return [first, Math.max(first, Math.min(grid.hours, hi))];
 }
 
 export function buildFeatures(input: BuildFeaturesInput): BuildFeaturesResult {
