@@ -67,7 +67,12 @@ describe('backtest engine', () => {
 
   it('reports progress per model and origin, and gives the same numbers on a rerun', async () => {
     const progress: BacktestProgress[] = [];
-    const config = { ...base, models: ['snaive24', 'mstl'], seed: 7, params: { mstl: { calibrationOrigins: 3 } } };
+    const config = {
+      ...base,
+      models: ['snaive24', 'mstl'],
+      seed: 7,
+      params: { mstl: { calibrationOrigins: 3 } },
+    };
     const first = await runBacktest(frame, config, { factory, onProgress: (p) => progress.push(p) });
     const forecasts = progress.filter((p) => p.phase === 'forecast');
     expect(forecasts).toHaveLength(28);
@@ -108,9 +113,9 @@ describe('backtest engine', () => {
     expect(await code({ ...base, models: ['snaive24', 'snaive24'] })).toBe('E_CONFIG_INVALID');
     expect(await code({ ...base, models: ['snaive24'], quantiles: [0.1, 0.9] })).toBe('E_CONFIG_INVALID');
     expect(await code({ ...base, models: ['snaive24'], target: 'demand' })).toBe('E_VALUE_INVALID');
-    expect(await code({ ...base, models: ['snaive24'], origins: { weeks: 10, originHour: 0, everyH: 24 } })).toBe(
-      'E_TRAINING_DATA',
-    );
+    expect(
+      await code({ ...base, models: ['snaive24'], origins: { weeks: 10, originHour: 0, everyH: 24 } }),
+    ).toBe('E_TRAINING_DATA');
   });
 
   it('names backtests by UTC creation time', () => {

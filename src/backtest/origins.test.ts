@@ -53,16 +53,23 @@ describe('backtest origins', () => {
   });
 
   it('refuses origins without a horizon of actuals or without history', () => {
-    const beyond = thrown(() => planOrigins(frame(), 'load', 48, { from: T0 + 30 * DAY, to: T0 + 41 * DAY, everyH: 24 }));
+    const beyond = thrown(() =>
+      planOrigins(frame(), 'load', 48, { from: T0 + 30 * DAY, to: T0 + 41 * DAY, everyH: 24 }),
+    );
     expect(isDcgridError(beyond, 'E_VALUE_INVALID')).toBe(true);
     expect((beyond as Error).message).toContain('last possible origin');
     const early = thrown(() => planOrigins(frame(), 'load', 24, { weeks: 6, originHour: 0, everyH: 24 }));
     expect(isDcgridError(early, 'E_TRAINING_DATA')).toBe(true);
-    const offHour = thrown(() => planOrigins(frame(), 'load', 24, { from: T0 + 20 * DAY + 1, to: T0 + 21 * DAY, everyH: 24 }));
+    const offHour = thrown(() =>
+      planOrigins(frame(), 'load', 24, { from: T0 + 20 * DAY + 1, to: T0 + 21 * DAY, everyH: 24 }),
+    );
     expect(isDcgridError(offHour, 'E_VALUE_INVALID')).toBe(true);
     const empty: HourlyFrame = { ts: Float64Array.from([T0]), columns: { load: Float64Array.from([NaN]) } };
-    expect(isDcgridError(thrown(() => planOrigins(empty, 'load', 24, { weeks: 1, originHour: 0, everyH: 24 })), 'E_TRAINING_DATA')).toBe(
-      true,
-    );
+    expect(
+      isDcgridError(
+        thrown(() => planOrigins(empty, 'load', 24, { weeks: 1, originHour: 0, everyH: 24 })),
+        'E_TRAINING_DATA',
+      ),
+    ).toBe(true);
   });
 });

@@ -25,7 +25,10 @@ beforeAll(async () => {
   );
 });
 
-async function count(store: TestStore, table: 'dcgrid.backtests' | 'dcgrid.backtest_metrics'): Promise<number> {
+async function count(
+  store: TestStore,
+  table: 'dcgrid.backtests' | 'dcgrid.backtest_metrics',
+): Promise<number> {
   const row = await store.db
     .selectFrom(table)
     .select((eb) => eb.fn.countAll().as('n'))
@@ -79,7 +82,11 @@ describe.each(TEST_BACKENDS)('backtest results on %s', (kind) => {
     expect([...metricRows(clash)].length).toBe(2 * (36 + 2) * METRIC_NAMES.length);
     const error = await saveBacktest(store, clash).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
-    expect([await count(store, 'dcgrid.backtests'), await count(store, 'dcgrid.backtest_metrics')]).toEqual(before);
-    expect(isDcgridError(await loadBacktest(store.db, clash.backtestId).catch((e: unknown) => e), 'E_NOT_FOUND')).toBe(true);
+    expect([await count(store, 'dcgrid.backtests'), await count(store, 'dcgrid.backtest_metrics')]).toEqual(
+      before,
+    );
+    expect(
+      isDcgridError(await loadBacktest(store.db, clash.backtestId).catch((e: unknown) => e), 'E_NOT_FOUND'),
+    ).toBe(true);
   });
 });

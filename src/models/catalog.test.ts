@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DcgridError, isDcgridError } from '../lib/errors.js';
+import { isDcgridError, type DcgridError } from '../lib/errors.js';
 import { getModelFactory, isModelName, MODEL_NAMES, modelInputColumns } from './catalog.js';
 
 describe('model catalog', () => {

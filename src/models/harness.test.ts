@@ -48,7 +48,12 @@ function scripted(answer: (history: HourlyFrame, horizon: number) => Forecast): 
 function wellFormed(history: HourlyFrame, horizon: number): Forecast {
   const origin = history.ts[history.ts.length - 1]! + HOUR_MS;
   const ts = Float64Array.from({ length: horizon }, (_, h) => origin + h * HOUR_MS);
-  return { origin, ts, quantiles: [0.1, 0.5, 0.9], values: [0, 1, 2].map((q) => new Float64Array(horizon).fill(q)) };
+  return {
+    origin,
+    ts,
+    quantiles: [0.1, 0.5, 0.9],
+    values: [0, 1, 2].map((q) => new Float64Array(horizon).fill(q)),
+  };
 }
 
 describe('forecast harness', () => {
@@ -65,7 +70,12 @@ describe('forecast harness', () => {
     // The hour after the last one is a valid origin; others off the grid are not.
     expect(historyAt(frame, T0 + HOURS * HOUR_MS).ts.length).toBe(HOURS);
     for (const bad of [T0 + 1000, T0 - HOUR_MS, T0 + (HOURS + 1) * HOUR_MS]) {
-      expect(isDcgridError(thrown(() => historyAt(frame, bad)), 'E_VALUE_INVALID')).toBe(true);
+      expect(
+        isDcgridError(
+          thrown(() => historyAt(frame, bad)),
+          'E_VALUE_INVALID',
+        ),
+      ).toBe(true);
     }
   });
 
@@ -75,7 +85,12 @@ describe('forecast harness', () => {
     expect(window.ts[0]).toBe(origin - 48 * HOUR_MS);
     expect(window.ts[47]).toBe(origin - HOUR_MS);
     expect(trainingWindowAt(frame, origin, 10_000).ts.length).toBe(200);
-    expect(isDcgridError(thrown(() => trainingWindowAt(frame, origin, 0)), 'E_VALUE_INVALID')).toBe(true);
+    expect(
+      isDcgridError(
+        thrown(() => trainingWindowAt(frame, origin, 0)),
+        'E_VALUE_INVALID',
+      ),
+    ).toBe(true);
   });
 
   it('fits on the window before the origin only', async () => {
@@ -103,26 +118,57 @@ describe('forecast harness', () => {
     await expect(forecastAt(scripted(wellFormed), frame, origin, options)).resolves.toMatchObject({ origin });
     const broken: Array<(history: HourlyFrame, horizon: number) => Forecast> = [
       (history, horizon) => ({ ...wellFormed(history, horizon), origin: origin - HOUR_MS }),
-      (history, horizon) => ({ ...wellFormed(history, horizon), ts: wellFormed(history, horizon).ts.map((t) => t + HOUR_MS) }),
+      (history, horizon) => ({
+        ...wellFormed(history, horizon),
+        ts: wellFormed(history, horizon).ts.map((t) => t + HOUR_MS),
+      }),
       (history, horizon) => ({ ...wellFormed(history, horizon - 1), origin }),
       (history, horizon) => ({ ...wellFormed(history, horizon), quantiles: [0.2, 0.5, 0.8] }),
       (history, horizon) => ({ ...wellFormed(history, horizon), values: [new Float64Array(horizon)] }),
     ];
     for (const answer of broken) {
-      expect(isDcgridError(await rejected(forecastAt(scripted(answer), frame, origin, options)), 'E_MODEL')).toBe(true);
+      expect(
+        isDcgridError(await rejected(forecastAt(scripted(answer), frame, origin, options)), 'E_MODEL'),
+      ).toBe(true);
     }
-    expect(isDcgridError(await rejected(forecastAt(scripted(wellFormed), frame, T0, options)), 'E_INPUT_EMPTY')).toBe(true);
     expect(
-      isDcgridError(await rejected(forecastAt(scripted(wellFormed), frame, origin, { ...options, quantiles: [1.5] })), 'E_VALUE_INVALID'),
+      isDcgridError(await rejected(forecastAt(scripted(wellFormed), frame, T0, options)), 'E_INPUT_EMPTY'),
+    ).toBe(true);
+    expect(
+      isDcgridError(
+        await rejected(forecastAt(scripted(wellFormed), frame, origin, { ...options, quantiles: [1.5] })),
+        'E_VALUE_INVALID',
+      ),
     ).toBe(true);
   });
 
   it('checks that a frame is a contiguous hourly grid', () => {
-    const gap: HourlyFrame = { ts: Float64Array.from([T0, T0 + 2 * HOUR_MS]), columns: { load: new Float64Array(2) } };
-    const short: HourlyFrame = { ts: Float64Array.from([T0, T0 + HOUR_MS]), columns: { load: new Float64Array(1) } };
-    expect(isDcgridError(thrown(() => checkHourlyFrame(gap)), 'E_VALUE_INVALID')).toBe(true);
-    expect(isDcgridError(thrown(() => checkHourlyFrame(short)), 'E_VALUE_INVALID')).toBe(true);
-    expect(isDcgridError(thrown(() => checkHourlyFrame(frame, ['demand'])), 'E_VALUE_INVALID')).toBe(true);
+    const gap: HourlyFrame = {
+      ts: Float64Array.from([T0, T0 + 2 * HOUR_MS]),
+      columns: { load: new Float64Array(2) },
+    };
+    const short: HourlyFrame = {
+      ts: Float64Array.from([T0, T0 + HOUR_MS]),
+      columns: { load: new Float64Array(1) },
+    };
+    expect(
+      isDcgridError(
+        thrown(() => checkHourlyFrame(gap)),
+        'E_VALUE_INVALID',
+      ),
+    ).toBe(true);
+    expect(
+      isDcgridError(
+        thrown(() => checkHourlyFrame(short)),
+        'E_VALUE_INVALID',
+      ),
+    ).toBe(true);
+    expect(
+      isDcgridError(
+        thrown(() => checkHourlyFrame(frame, ['demand'])),
+        'E_VALUE_INVALID',
+      ),
+    ).toBe(true);
     expect(thrown(() => checkHourlyFrame(frame, ['load']))).toBeUndefined();
   });
 });

@@ -68,10 +68,12 @@ describe('mstl forecaster', () => {
   });
 
   it('calibrates its intervals on rolling origins inside the training frame', () => {
-    expect(report.metrics.calibration_errors).toBe(14 * H);
-    expect(report.metrics.calibration_z10).toBeLessThan(0);
-    expect(report.metrics.calibration_z90).toBeGreaterThan(0);
-    expect(model.describe().details).toMatchObject({ calibrated: true });
+    expect(report.metrics.calibration_origins).toBe(14);
+    expect(report.metrics.day_ahead_error_p10).toBeLessThan(0);
+    expect(report.metrics.day_ahead_error_p90).toBeGreaterThan(0);
+    const details = model.describe().details!;
+    expect(details).toMatchObject({ calibrated: true, calibrationOrigins: 14 });
+    expect(details.errorP90PerBlock as number[]).toHaveLength(7);
   });
 
   it('forecasts from the latest history with ordered quantiles, better than a week-old copy in the first hours', async () => {

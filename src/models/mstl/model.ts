@@ -3,10 +3,12 @@
  * model of the deseasonalised series, from augurs (WebAssembly). MSTL is a local model: each
  * forecast refits it on the last `windowHours` (default 8 weeks) of the history it is given, which
  * takes about 0.1 s. fit() checks the data, keeps the training window and calibrates the
- * prediction intervals: augurs' intervals have the right shape (wider with the horizon) but not
- * the right width, so quantile q is point + z_q · (half-width of the 80 % interval), with z_q the
- * empirical quantile of the standardised errors of rolling forecasts from origins inside the
- * training frame. See docs/BACKTESTING.md.
+ * quantiles: augurs' ETS intervals treat the deseasonalised load as close to a random walk and
+ * grow far too wide with the horizon (±2,000 MW at 168 h against errors of a few hundred on
+ * demand), so quantile q at hour h is point + the q-quantile of the errors of rolling forecasts,
+ * from daily origins at the end of the training frame, in the same block of 24 forecast hours.
+ * augurs' own intervals are the fallback when the training frame is too short for that.
+ * See docs/BACKTESTING.md.
  */
 import { z } from 'zod';
 import { REGIONS } from '../../config/config.js';
@@ -31,10 +33,12 @@ export const MODEL_FILE = 'model.json';
 const PERIODS = [24, 168] as const;
 /** STL needs two full cycles of the longest period. */
 const MIN_WINDOW_HOURS = 2 * 168;
-/** The interval whose half-width scales every calibrated quantile. */
-const REFERENCE_LEVEL = 0.8;
-/** Standardised errors needed before calibrated quantiles replace the raw augurs intervals. */
-const MIN_CALIBRATION_ERRORS = 100;
+/** Any interval level, where only the point forecast is read. */
+const POINT_ONLY = 0.8;
+/** Forecast hours that share an error distribution. */
+const BLOCK_HOURS = 24;
+/** Rolling forecasts needed before calibrated quantiles replace the raw augurs intervals. */
+const MIN_CALIBRATION_ORIGINS = 3;
 
 const paramsSchema = z
   .object({
@@ -61,9 +65,9 @@ const savedSchema = z
     horizon: z.number().int().positive(),
     quantiles: z.array(z.number()),
     params: z.object({ windowHours: z.number().int(), calibrationOrigins: z.number().int() }).strict(),
-    /** Percentiles of the standardised errors; null when too few were available (raw intervals). */
-    calibration: z.array(z.number()).nullable(),
-    calibrationErrors: z.number().int(),
+    /** Percentiles of the rolling-forecast errors per block of 24 forecast hours; null: raw intervals. */
+    calibration: z.array(z.array(z.number())).nullable(),
+    calibrationOriginsUsed: z.number().int(),
     /** The training window's last `windowHours` values (NaN as null): the model is refit from them on load. */
     window: z.object({ start: z.number(), values: z.array(z.number().nullable()) }).strict(),
     trainedFrom: z.number(),
@@ -144,24 +148,23 @@ function predict(model: FittedWindow['model'], horizon: number, level: number): 
 }
 
 /**
- * Quantile rows: calibrated ones scale the reference interval's half-width by the empirical
- * z_q; without a calibration each level reads augurs' own central interval of width |2q - 1|.
- * The median is the point forecast; no other level crosses it.
+ * Quantile rows. Calibrated: the point forecast plus the empirical error quantile of the hour's
+ * 24 h block; otherwise each level reads augurs' central interval of width |2q - 1|. The median is
+ * the point forecast; no other level crosses it.
  */
 function quantileRows(
   model: FittedWindow['model'],
   horizon: number,
   quantiles: readonly number[],
-  calibration: number[] | null,
+  calibration: number[][] | null,
 ): Float64Array[] {
-  const reference = predict(model, horizon, REFERENCE_LEVEL);
-  const { point } = reference;
+  const { point } = predict(model, horizon, POINT_ONLY);
   return quantiles.map((q) => {
     if (q === 0.5) return point.slice();
     let offset: (h: number) => number;
     if (calibration) {
-      const z = gridQuantile(calibration, q);
-      offset = (h) => (z * (reference.upper[h]! - reference.lower[h]!)) / 2;
+      const offsets = calibration.map((grid) => gridQuantile(grid, q));
+      offset = (h) => offsets[Math.min(Math.floor(h / BLOCK_HOURS), offsets.length - 1)]!;
     } else {
       const interval = predict(model, horizon, Math.abs(2 * q - 1));
       const bound = q < 0.5 ? interval.lower : interval.upper;
@@ -228,8 +231,9 @@ export class MstlForecaster implements Forecaster {
     const windowStart = Math.max(0, hours - params.windowHours);
     const values = y.slice(windowStart, hours);
     const fitted = fitMstl(values, target);
-    const errors = this.#calibrationErrors(y, options.horizon, params, target, options.signal);
-    const calibration = errors.length >= MIN_CALIBRATION_ERRORS ? percentileGrid(errors) : null;
+    const { blocks, origins } = this.#calibrationErrors(y, options.horizon, params, target, options.signal);
+    const calibration =
+      origins >= MIN_CALIBRATION_ORIGINS ? blocks.map((errors) => percentileGrid(errors)) : null;
     this.#release();
     this.#fitted = { end: frame.ts[hours - 1]! + HOUR_MS, values, model: fitted };
     this.#saved = {
@@ -241,7 +245,7 @@ export class MstlForecaster implements Forecaster {
       quantiles,
       params,
       calibration,
-      calibrationErrors: errors.length,
+      calibrationOriginsUsed: origins,
       window: {
         start: frame.ts[windowStart]!,
         values: Array.from(values, (v) => (Number.isFinite(v) ? v : null)),
@@ -249,10 +253,10 @@ export class MstlForecaster implements Forecaster {
       trainedFrom: frame.ts[0]!,
       trainedTo: frame.ts[hours - 1]!,
     };
-    const metrics: Record<string, number> = { calibration_errors: errors.length };
+    const metrics: Record<string, number> = { calibration_origins: origins };
     if (calibration) {
-      metrics.calibration_z10 = gridQuantile(calibration, 0.1);
-      metrics.calibration_z90 = gridQuantile(calibration, 0.9);
+      metrics.day_ahead_error_p10 = gridQuantile(calibration[0]!, 0.1);
+      metrics.day_ahead_error_p90 = gridQuantile(calibration[0]!, 0.9);
     }
     options.onProgress?.({ step: 1, totalSteps: 1, metrics });
     return {
@@ -265,8 +269,8 @@ export class MstlForecaster implements Forecaster {
   }
 
   /**
-   * Errors of rolling forecasts from daily origins at the end of the training values, divided by
-   * the half-width of the reference interval of the same forecast hour.
+   * Errors y - point of rolling forecasts from daily origins at the end of the training values,
+   * grouped by block of 24 forecast hours; each forecast refits MSTL on the window before its origin.
    */
   #calibrationErrors(
     y: Float64Array,
@@ -274,24 +278,26 @@ export class MstlForecaster implements Forecaster {
     params: MstlParams,
     column: string,
     signal: AbortSignal | undefined,
-  ): number[] {
-    const errors: number[] = [];
+  ): { blocks: number[][]; origins: number } {
+    const blocks: number[][] = Array.from({ length: Math.ceil(horizon / BLOCK_HOURS) }, () => []);
+    let origins = 0;
     for (let j = 0; j < params.calibrationOrigins; j++) {
       signal?.throwIfAborted();
       const origin = y.length - horizon - 24 * j;
       if (origin < MIN_WINDOW_HOURS) break;
       const model = fitMstl(y.slice(Math.max(0, origin - params.windowHours), origin), column);
       try {
-        const { point, lower, upper } = predict(model, horizon, REFERENCE_LEVEL);
+        const { point } = predict(model, horizon, POINT_ONLY);
         for (let h = 0; h < horizon; h++) {
-          const z = (2 * (y[origin + h]! - point[h]!)) / (upper[h]! - lower[h]!);
-          if (Number.isFinite(z)) errors.push(z);
+          const error = y[origin + h]! - point[h]!;
+          if (Number.isFinite(error)) blocks[Math.floor(h / BLOCK_HOURS)]!.push(error);
         }
       } finally {
         model.free();
       }
+      origins++;
     }
-    return errors;
+    return { blocks, origins };
   }
 
   #require(): Saved {
@@ -353,9 +359,12 @@ export class MstlForecaster implements Forecaster {
       trainedTo: saved.trainedTo,
       details: {
         calibrated: saved.calibration !== null,
-        calibrationErrors: saved.calibrationErrors,
+        calibrationOrigins: saved.calibrationOriginsUsed,
         ...(saved.calibration
-          ? { zP10: gridQuantile(saved.calibration, 0.1), zP90: gridQuantile(saved.calibration, 0.9) }
+          ? {
+              errorP10PerBlock: saved.calibration.map((grid) => gridQuantile(grid, 0.1)),
+              errorP90PerBlock: saved.calibration.map((grid) => gridQuantile(grid, 0.9)),
+            }
           : {}),
       },
     };
