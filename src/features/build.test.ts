@@ -177,6 +177,69 @@ describe('buildFeatures: regions, solar and system-wide values', () => {
   });
 });
 
+describe('buildFeatures: copied-through columns', () => {
+  const h2 = (
+    source: Parameters<typeof regular>[0],
+    name: Parameters<typeof regular>[1],
+    region: 'IE' | 'NI' | 'ALL',
+    a: number,
+    b: number,
+  ) =>
+    points(source, name, region, T0, 60, [
+      [0, a],
+      [60, b],
+    ]);
+  const series = [
+    h2('dashboard', 'demand_mw', 'IE', 4000, 4100),
+    h2('dashboard', 'generation_mw', 'IE', 3900, 3950),
+    h2('dashboard', 'co2_intensity', 'IE', 250, 260),
+    h2('dashboard', 'ic_ewic_mw', 'IE', 400, -300),
+    h2('dashboard', 'ic_greenlink_mw', 'IE', 200, 100),
+    h2('dashboard', 'ic_net_mw', 'IE', 600, -200),
+    h2('dashboard', 'demand_forecast_mw', 'IE', 4050, 4080),
+    h2('dashboard', 'wind_forecast_mw', 'IE', 1200, 1300),
+    h2('dashboard', 'solar_forecast_mw', 'IE', 0, 20),
+    h2('dashboard', 'demand_mw', 'NI', 800, 820),
+    h2('dashboard', 'ic_moyle_mw', 'NI', -250, 150),
+    h2('dashboard', 'ic_net_mw', 'NI', -100, 50),
+    h2('dashboard', 'co2_intensity', 'NI', 400, 410),
+  ];
+
+  it('copies observed columns into their own region', () => {
+    const [first, second] = build(series).rows;
+    expect(first).toMatchObject({
+      generation_mw: 3900,
+      co2_intensity: 250,
+      ic_ewic_mw: 400,
+      ic_greenlink_mw: 200,
+      ic_net_mw: 600,
+      ic_moyle_mw: null,
+      demand_forecast_mw: 4050,
+      wind_forecast_mw: 1200,
+      solar_forecast_mw: 0,
+    });
+    expect(second).toMatchObject({ ic_ewic_mw: -300, solar_forecast_mw: 20 });
+    expect(build(series, { region: 'NI' }).rows[0]).toMatchObject({
+      ic_moyle_mw: -250,
+      ic_ewic_mw: null,
+      co2_intensity: 400,
+    });
+  });
+
+  it('gives ALL the interconnectors where they land, the summed net flow and no CO2 intensity', () => {
+    const [first] = build(series, { region: 'ALL' }).rows;
+    expect(first).toMatchObject({
+      demand_mw: 4800,
+      ic_ewic_mw: 400,
+      ic_greenlink_mw: 200,
+      ic_moyle_mw: -250,
+      ic_net_mw: 500,
+      co2_intensity: null,
+      generation_mw: null,
+    });
+  });
+});
+
 describe('buildFeatures: stress score on a constructed series', () => {
   // Flat demand and wind (no ramp, no variability, constant net load: no z), SNSP at its 75 % limit,
   // prices alternating 40 / 60 with a spike to 200 in the last hour.
@@ -269,8 +332,8 @@ describe('buildFeatures: data-centre load', () => {
   it('replaces the proxy with telemetry exactly where telemetry has a value', () => {
     const at = (q3 - start) / HOUR_MS + 100;
     // Every other hour is as without telemetry (at + 2 differs only by its flag, checked below).
-    const others = (rows: FeatureRow[]) => rows.filter((_, i) => i < at || i > at + 2);
-    expect(others(withTelemetry.rows)).toEqual(others(proxyOnly.rows));
+    const others = (rows: FeatureRow[]) => JSON.stringify(rows.filter((_, i) => i < at || i > at + 2));
+    expect(others(withTelemetry.rows)).toBe(others(proxyOnly.rows));
     expect(withTelemetry.rows[at]).toMatchObject({ dc_load_mw: 700, dc_load_source: 'telemetry' });
     expect(withTelemetry.rows[at + 1]).toMatchObject({ dc_load_mw: 710, dc_load_source: 'telemetry' });
     expect(withTelemetry.rows[at]!.flags.some((f) => f.startsWith('dc_energy'))).toBe(false);
