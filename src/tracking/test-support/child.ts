@@ -35,3 +35,24 @@ export function startChild(script: string, env: Record<string, string>, marker =
   });
   return { process: child, ready, exited, stderr: () => stderr };
 }
+
+/** Runs a script to its end (node + tsx) and returns its exit code and output. */
+export function runScript(
+  script: string,
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<{ code: number | string; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ code: signal ?? code ?? -1, stdout, stderr }));
+  });
+}
