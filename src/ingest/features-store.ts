@@ -9,7 +9,9 @@ const VALUE_COLUMNS = FEATURE_COLUMNS.filter((c) => c !== 'region' && c !== 'ts_
 /** Upserts rows; identical rows are left untouched. Returns rows inserted or changed. */
 export async function writeFeatures(tx: StoreTransaction, rows: readonly FeatureRow[]): Promise<number> {
   if (rows.length === 0) return 0;
-  await sql`CREATE TEMP TABLE features_stage (LIKE dcgrid.features_hourly) ON COMMIT DROP`.execute(tx.db);
+  await sql`CREATE TEMP TABLE features_stage (LIKE dcgrid.features_hourly INCLUDING DEFAULTS) ON COMMIT DROP`.execute(
+    tx.db,
+  );
   await tx.copyIn('features_stage', FEATURE_COLUMNS, copyChunks(rowValues(rows)));
   const columns = sql.join(FEATURE_COLUMNS.map((c) => sql.ref(c)));
   const updates = sql.join(VALUE_COLUMNS.map((c) => sql`${sql.ref(c)} = EXCLUDED.${sql.ref(c)}`));
@@ -20,6 +22,7 @@ export async function writeFeatures(tx: StoreTransaction, rows: readonly Feature
     SELECT ${columns} FROM features_stage
     ON CONFLICT (region, ts_utc) DO UPDATE SET ${updates}, updated_at = now()
     WHERE (${current}) IS DISTINCT FROM (${incoming})`.execute(tx.db);
+  await sql`DROP TABLE features_stage`.execute(tx.db);
   return Number(result.numAffectedRows ?? 0n);
 }
 

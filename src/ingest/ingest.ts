@@ -65,7 +65,8 @@ export async function runIngest(store: Store, request: IngestRequest): Promise<I
     if (totalFiles === 0) {
       throw new DcgridError(
         ErrorCodes.INPUT_EMPTY,
-        `no input files found${request.rawDir ? ` in ${request.rawDir}` : ''}: expected the folder layout of docs/DATA.md`,
+        `no input files found${request.rawDir ? ` in ${request.rawDir}` : ''}: expected folders such as ` +
+          'eirgrid-smartgriddashboard/, eirgrid-system-data-qtr-hourly/, ember/, semopx/ (see docs/DATA.md)',
       );
     }
     onStage?.('parse', totalFiles);

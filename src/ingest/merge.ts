@@ -63,9 +63,10 @@ export function mergeParseResults(results: readonly ParseResult<Observation>[]):
   let crossFileDuplicatesDropped = 0;
   const series: MergedSeries[] = [];
   for (const bucket of [...buckets.values()].sort(compareBuckets)) {
-    const order = Array.from(bucket.ts.keys()).sort(
-      (a, b) => bucket.ts[a]! - bucket.ts[b]! || bucket.file[a]! - bucket.file[b]!,
-    );
+    const order = Array.from(bucket.ts.keys());
+    // Files are usually read in time order: sort only when they were not.
+    if (!isSorted(bucket.ts))
+      order.sort((a, b) => bucket.ts[a]! - bucket.ts[b]! || bucket.file[a]! - bucket.file[b]!);
     const ts: number[] = [];
     const interval: number[] = [];
     const values: number[] = [];
@@ -113,4 +114,9 @@ function compareBuckets(a: Bucket, b: Bucket): number {
   return (
     a.source.localeCompare(b.source) || a.series.localeCompare(b.series) || a.region.localeCompare(b.region)
   );
+}
+
+function isSorted(ts: readonly number[]): boolean {
+  for (let i = 1; i < ts.length; i++) if (ts[i]! < ts[i - 1]!) return false;
+  return true;
 }

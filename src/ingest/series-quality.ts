@@ -1,7 +1,8 @@
 /**
  * Per-series checks for the ingest report: coverage of the expected grid, gaps (runs of missing
- * slots) and outliers (robust: further than 8 scaled MADs from the median, or impossible values
- * such as negative demand).
+ * slots) and outliers: impossible values (e.g. negative demand) and isolated spikes, i.e. a reading
+ * that jumps away from both neighbours by more than 10 robust standard deviations of the series'
+ * step-to-step changes (levels alone would flag every sunny hour of a solar series).
  */
 import type { MergedSeries } from './merge.js';
 
@@ -30,7 +31,7 @@ const NON_NEGATIVE = new Set([
   'snsp',
   'dc_load_mw',
 ]);
-const MAD_LIMIT = 8;
+const SPIKE_LIMIT = 10;
 
 function median(sorted: Float64Array): number {
   const n = sorted.length;
@@ -41,13 +42,7 @@ function median(sorted: Float64Array): number {
 export function describeMergedSeries(s: MergedSeries): SeriesReport {
   const n = s.ts.length;
   let values = 0;
-  const present: number[] = [];
-  for (let i = 0; i < n; i++) {
-    if (!Number.isNaN(s.values[i]!)) {
-      values++;
-      present.push(s.values[i]!);
-    }
-  }
+  for (let i = 0; i < n; i++) if (!Number.isNaN(s.values[i]!)) values++;
   const gapsFound: Array<{ from: number; hours: number }> = [];
   let expected = 0;
   for (let i = 0; i < n; i++) {
@@ -68,17 +63,24 @@ export function describeMergedSeries(s: MergedSeries): SeriesReport {
       runStart = -1;
     }
   }
-  const sorted = Float64Array.from(present).sort();
-  const med = median(sorted);
-  const mad = median(Float64Array.from(present, (v) => Math.abs(v - med)).sort()) * 1.4826;
+  const steps: number[] = [];
+  for (let i = 1; i < n; i++) {
+    const d = s.values[i]! - s.values[i - 1]!;
+    if (!Number.isNaN(d)) steps.push(Math.abs(d));
+  }
+  const scale = median(Float64Array.from(steps).sort()) * 1.4826;
   const outlierExamples: SeriesReport['outlierExamples'] = [];
   let outliers = 0;
   for (let i = 0; i < n; i++) {
     const v = s.values[i]!;
     if (Number.isNaN(v)) continue;
-    const impossible = NON_NEGATIVE.has(s.series) && v < 0;
-    const extreme = mad > 0 && Math.abs(v - med) > MAD_LIMIT * mad;
-    if (impossible || extreme) {
+    const up = i > 0 ? v - s.values[i - 1]! : Number.NaN;
+    const down = i + 1 < n ? v - s.values[i + 1]! : Number.NaN;
+    const spike =
+      scale > 0 &&
+      Math.sign(up) === Math.sign(down) &&
+      Math.min(Math.abs(up), Math.abs(down)) > SPIKE_LIMIT * scale;
+    if ((NON_NEGATIVE.has(s.series) && v < 0) || spike) {
       outliers++;
       if (outlierExamples.length < 5)
         outlierExamples.push({ ts: new Date(s.ts[i]!).toISOString(), value: v });

@@ -45,8 +45,8 @@ function gaussian(random: () => number): () => number {
 }
 
 const DAILY_SHAPE = [
-  0.82, 0.78, 0.76, 0.75, 0.75, 0.78, 0.86, 0.96, 1.03, 1.06, 1.07, 1.07, 1.06, 1.05, 1.04, 1.04, 1.07, 1.14, 1.17,
-  1.13, 1.07, 1.0, 0.93, 0.87,
+  0.82, 0.78, 0.76, 0.75, 0.75, 0.78, 0.86, 0.96, 1.03, 1.06, 1.07, 1.07, 1.06, 1.05, 1.04, 1.04, 1.07, 1.14,
+  1.17, 1.13, 1.07, 1.0, 0.93, 0.87,
 ];
 
 function interpolateDaily(hourFloat: number): number {
@@ -87,15 +87,23 @@ export function generateSyntheticGrid(from: number, to: number, seed = 20240101)
     const holiday = cal.holiday ? 0.9 : 1;
     demandNoise = 0.97 * demandNoise + 0.03 * normal() * 1.5;
     const base = 4400 * (1 + growthPerYear * years);
-    const demandIe = base * annual * weekly * holiday * interpolateDaily(localHour) * (1 + 0.02 * demandNoise);
+    const demandIe =
+      base * annual * weekly * holiday * interpolateDaily(localHour) * (1 + 0.02 * demandNoise);
     weather = 0.995 * weather + 0.1 * normal();
     const windCf = 1 / (1 + Math.exp(-(weather + 0.3 * Math.cos(2 * Math.PI * yearFrac) - 0.4)));
     const windIe = Math.max(-20, 4700 * windCf * (0.95 + 0.05 * random()) - 15);
     const windNi = Math.max(-5, 1350 * windCf * (0.9 + 0.1 * random()));
     cloud = Math.min(1, Math.max(0, 0.98 * cloud + 0.02 * random() + 0.01 * normal()));
-    const daylight = Math.max(0, Math.sin(Math.PI * ((localHour - 6 + 2 * Math.cos(2 * Math.PI * (yearFrac - 0.47))) / 13)));
+    const daylight = Math.max(
+      0,
+      Math.sin(Math.PI * ((localHour - 6 + 2 * Math.cos(2 * Math.PI * (yearFrac - 0.47))) / 13)),
+    );
     const solarCapacity = 400 + 900 * Math.max(0, years);
-    const solarIe = solarCapacity * daylight ** 1.5 * (0.3 + 0.7 * (1 - cloud)) * (0.6 + 0.4 * Math.sin(Math.PI * yearFrac));
+    const solarIe =
+      solarCapacity *
+      daylight ** 1.5 *
+      (0.3 + 0.7 * (1 - cloud)) *
+      (0.6 + 0.4 * Math.sin(Math.PI * yearFrac));
     const demandNi = 0.245 * demandIe * (1 + 0.01 * normal());
     const residual = demandIe - windIe - solarIe;
     const ewic = Math.max(-500, Math.min(500, (residual - 2600) * 0.25 + 40 * normal()));
@@ -113,19 +121,22 @@ export function generateSyntheticGrid(from: number, to: number, seed = 20240101)
     out.co2Ie[i] = Math.round(co2);
     out.snsp[i] = Math.round(snsp * 10_000) / 10_000;
   }
+  // Prices draw from their own stream, so a longer period leaves the earlier prices unchanged.
+  const priceNormal = gaussian(seededRandom(seed + 1));
   const hours = Math.floor(n / 4);
   const hourTs = new Float64Array(hours);
   const price = new Float64Array(hours);
   let gas = 0;
   for (let h = 0; h < hours; h++) {
     let residual = 0;
-    for (let q = 0; q < 4; q++) residual += out.demandIe[4 * h + q]! - out.windIe[4 * h + q]! - out.solarIe[4 * h + q]!;
+    for (let q = 0; q < 4; q++)
+      residual += out.demandIe[4 * h + q]! - out.windIe[4 * h + q]! - out.solarIe[4 * h + q]!;
     residual /= 4;
-    gas = 0.999 * gas + 0.02 * normal();
+    gas = 0.999 * gas + 0.02 * priceNormal();
     const scarcity = Math.max(0, residual - 3800) * 0.12;
-    const p = 95 + 22 * gas + 0.045 * (residual - 2500) + scarcity + 8 * normal();
+    const p = 95 + 22 * gas + 0.045 * (residual - 2500) + scarcity + 8 * priceNormal();
     hourTs[h] = out.ts[4 * h]!;
-    price[h] = Math.round((residual < 600 ? Math.min(p, -5 + 10 * normal()) : p) * 100) / 100;
+    price[h] = Math.round((residual < 600 ? Math.min(p, -5 - 10 * Math.abs(priceNormal())) : p) * 100) / 100;
   }
   return { ...out, hourTs, price };
 }
