@@ -14,7 +14,7 @@ export interface ObservationsTable {
 
 /**
  * One row per (region, hour). Column meanings and formulas: docs/FEATURES.md.
- * The numeric column list is FEATURE_COLUMNS in src/features/columns.ts.
+ * The column list (in table order) is FEATURE_COLUMNS in src/features/columns.ts.
  */
 export interface FeaturesHourlyTable {
   region: string;
