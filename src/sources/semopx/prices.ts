@@ -7,7 +7,7 @@ import { DcgridError, ErrorCodes } from '../../lib/errors.js';
 import { isoHour } from '../../lib/time.js';
 import { clockChangeDaysBetween } from '../ember/parse.js';
 import { emptyQuality, type Observation, type ParseQuality, type ParseResult } from '../types.js';
-import { tradingDayOf, tradingDaysWithin } from './trading-day.js';
+import { tradingDayNumber, tradingDayOf, tradingDaysWithin } from './trading-day.js';
 
 /** One market time unit's index price as a SEMOpx file gives it. */
 export interface SemopxPrice {
@@ -119,18 +119,18 @@ function dropDuplicates(list: readonly SemopxPrice[], file: string, quality: Par
  * with one price takes the smaller step to a neighbour, and 60 min when that is not a known length.
  */
 function intervalsOf(list: readonly SemopxPrice[], quality: ParseQuality, market: string): number[] {
-  const days = list.map((p) => tradingDayOf(p.tsUtc));
-  const stepOfDay = new Map<string, number>();
+  const days = list.map((p) => tradingDayNumber(p.tsUtc));
+  const stepOfDay = new Map<number, number>();
   for (let i = 1; i < list.length; i++) {
     if (days[i] !== days[i - 1]) continue;
     const step = ((list[i] as SemopxPrice).tsUtc - (list[i - 1] as SemopxPrice).tsUtc) / 60_000;
-    const day = days[i] as string;
+    const day = days[i] as number;
     stepOfDay.set(day, Math.min(stepOfDay.get(day) ?? Infinity, step));
   }
   let guessed = 0;
   const intervals = list.map((price, i) => {
     if (price.intervalMin !== null) return price.intervalMin;
-    const ofDay = stepOfDay.get(days[i] as string);
+    const ofDay = stepOfDay.get(days[i] as number);
     if (ofDay !== undefined && KNOWN_INTERVALS.has(ofDay)) return ofDay;
     const neighbours = [list[i - 1], list[i + 1]]
       .filter((n): n is SemopxPrice => n !== undefined)
@@ -145,7 +145,7 @@ function intervalsOf(list: readonly SemopxPrice[], quality: ParseQuality, market
     if (intervals[i] !== intervals[i - 1]) {
       const ts = (list[i] as SemopxPrice).tsUtc;
       quality.notes.push(
-        `${market}: market time unit changes from ${intervals[i - 1]} to ${intervals[i]} min at ${minuteIso(ts)} (trading day ${days[i]})`,
+        `${market}: market time unit changes from ${intervals[i - 1]} to ${intervals[i]} min at ${minuteIso(ts)} (trading day ${tradingDayOf(ts)})`,
       );
     }
   }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { nextDay, tradingDayOf, tradingDaysWithin, tradingDayStartUtc } from './trading-day.js';
+import {
+  nextDay,
+  tradingDayNumber,
+  tradingDayOf,
+  tradingDaysWithin,
+  tradingDayStartUtc,
+} from './trading-day.js';
 
 describe('SEM trading days', () => {
   it('start at 23:00 Irish time the evening before: 23:00 UTC in winter, 22:00 UTC in summer', () => {
@@ -16,6 +22,8 @@ describe('SEM trading days', () => {
     expect(tradingDayOf(Date.parse('2025-09-30T22:00:00Z'))).toBe('2025-10-01');
     expect(tradingDayOf(Date.parse('2025-10-26T22:30:00Z'))).toBe('2025-10-26');
     expect(nextDay('2025-12-31')).toBe('2026-01-01');
+    const dayNumber = tradingDayNumber(Date.parse('2025-09-30T22:00:00Z'));
+    expect(new Date(dayNumber * 86_400_000).toISOString().slice(0, 10)).toBe('2025-10-01');
   });
 
   it('list the trading days wholly inside a range', () => {

@@ -10,6 +10,11 @@ export function tradingDayOf(utcMs: number): string {
   return isoDate(utcToIrishWallMs(utcMs) + HOUR_MS);
 }
 
+/** The trading day of a UTC instant as a day number (days since 1970-01-01), for fast grouping. */
+export function tradingDayNumber(utcMs: number): number {
+  return Math.floor((utcToIrishWallMs(utcMs) + HOUR_MS) / DAY_MS);
+}
+
 /** UTC start of a trading day (YYYY-MM-DD): 23:00 Irish local time the day before. */
 export function tradingDayStartUtc(day: string): number {
   const wall = Date.parse(`${day}T00:00:00Z`) - HOUR_MS;

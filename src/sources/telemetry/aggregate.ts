@@ -10,16 +10,29 @@ import { DcgridError, ErrorCodes } from '../../lib/errors.js';
 import type { Observation } from '../types.js';
 
 export interface Reading {
-  site: string;
-  region: Region;
   tsUtc: number;
   mw: number | null;
+  /** 1-based row of the file, for messages. */
   row: number;
+}
+
+/** The readings of one site in one region, by UTC timestamp. */
+export interface SiteSeries {
+  site: string;
+  region: Region;
+  readings: Map<number, Reading>;
 }
 
 export interface SummedLoad {
   records: Observation[];
   notes: string[];
+}
+
+interface SortedSite {
+  site: string;
+  readings: Map<number, Reading>;
+  /** The readings' timestamps in increasing order. */
+  times: Float64Array;
 }
 
 const MINUTE_MS = 60_000;
@@ -28,27 +41,30 @@ const MIN_SPACINGS = 3;
 /** Step lengths accepted, in minutes: those that divide an hour. */
 const STEPS = [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60];
 
-export function sumSites(readings: readonly Reading[], file: string): SummedLoad {
+export function sumSites(series: readonly SiteSeries[], file: string): SummedLoad {
   const notes: string[] = [];
   const records: Observation[] = [];
-  const byRegion = groupBy(readings, (r) => r.region);
-  for (const [region, regionReadings] of [...byRegion].sort(([a], [b]) => a.localeCompare(b))) {
-    const sites = groupBy(regionReadings, (r) => r.site);
-    for (const list of sites.values()) list.sort((a, b) => a.tsUtc - b.tsUtc);
+  const regions = [...new Set(series.map((s) => s.region))].sort();
+  for (const region of regions) {
+    const sites: SortedSite[] = series
+      .filter((s) => s.region === region)
+      .map((s) => ({
+        site: s.site,
+        readings: s.readings,
+        times: Float64Array.from(s.readings.keys()).sort(),
+      }));
     const stepMin = commonStep(sites, file, region, notes);
-    for (const list of sites.values()) checkGrid(list, stepMin, file);
-    const { totals, incomplete } = totalsOf(sites);
-    if (sites.size > 1) {
-      notes.push(
-        `${region}: summed ${sites.size} sites (${[...sites.keys()].sort().join(', ')}) at each timestamp`,
-      );
+    for (const site of sites) checkGrid(site, stepMin, file);
+    const { totals, times, incomplete } = totalsOf(sites);
+    if (sites.length > 1) {
+      const names = sites.map((s) => s.site).sort();
+      notes.push(`${region}: summed ${sites.length} sites (${names.join(', ')}) at each timestamp`);
     }
     if (incomplete > 0) {
       notes.push(
         `${region}: ${incomplete} timestamp(s) left missing because a site had no reading within its span`,
       );
     }
-    const times = [...totals.keys()].sort((a, b) => a - b);
     noteGaps(times, stepMin, region, notes);
     for (const ts of times) {
       records.push({
@@ -63,30 +79,18 @@ export function sumSites(readings: readonly Reading[], file: string): SummedLoad
   return { records, notes };
 }
 
-function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [item]);
-    else group.push(item);
-  }
-  return groups;
-}
-
 /**
  * The region's step: the most common spacing of each site with at least MIN_SPACINGS spacings
  * (these must agree: summing a 15-min site with a 30-min one would make every other total
  * incomplete), else the most common spacing of all readings; 60 min when there is no spacing.
  */
-function commonStep(sites: Map<string, Reading[]>, file: string, region: Region, notes: string[]): number {
+function commonStep(sites: readonly SortedSite[], file: string, region: Region, notes: string[]): number {
   const siteSteps = new Map<string, number>();
   const all = new Map<number, number>();
-  for (const [site, list] of sites) {
-    const counts = spacingCounts(list);
+  for (const { site, times } of sites) {
+    const counts = spacingCounts(times);
     for (const [step, count] of counts) all.set(step, (all.get(step) ?? 0) + count);
-    const spacings = [...counts.values()].reduce((sum, n) => sum + n, 0);
-    if (spacings >= MIN_SPACINGS) siteSteps.set(site, modeOf(counts));
+    if (times.length - 1 >= MIN_SPACINGS) siteSteps.set(site, modeOf(counts));
   }
   const distinct = new Set(siteSteps.values());
   if (distinct.size > 1) {
@@ -112,10 +116,10 @@ function commonStep(sites: Map<string, Reading[]>, file: string, region: Region,
   return step;
 }
 
-function spacingCounts(list: readonly Reading[]): Map<number, number> {
+function spacingCounts(times: Float64Array): Map<number, number> {
   const counts = new Map<number, number>();
-  for (let i = 1; i < list.length; i++) {
-    const step = ((list[i] as Reading).tsUtc - (list[i - 1] as Reading).tsUtc) / MINUTE_MS;
+  for (let i = 1; i < times.length; i++) {
+    const step = ((times[i] as number) - (times[i - 1] as number)) / MINUTE_MS;
     counts.set(step, (counts.get(step) ?? 0) + 1);
   }
   return counts;
@@ -127,51 +131,74 @@ function modeOf(counts: Map<number, number>): number {
 }
 
 /** Every reading must sit on the step's grid, so that sites' readings line up for the sum. */
-function checkGrid(list: readonly Reading[], stepMin: number, file: string): void {
-  for (const reading of list) {
-    if (reading.tsUtc % (stepMin * MINUTE_MS) !== 0) {
+function checkGrid(site: SortedSite, stepMin: number, file: string): void {
+  for (const ts of site.times) {
+    if (ts % (stepMin * MINUTE_MS) !== 0) {
       throw new DcgridError(
         ErrorCodes.VALUE_INVALID,
-        `${new Date(reading.tsUtc).toISOString()} is not on the ${stepMin}-minute grid of this file`,
-        { file, row: reading.row, column: 'timestamp' },
+        `${new Date(ts).toISOString()} is not on the ${stepMin}-minute grid of this file`,
+        { file, row: site.readings.get(ts)?.row, column: 'timestamp' },
       );
     }
   }
 }
 
-function totalsOf(sites: Map<string, Reading[]>): { totals: Map<number, number | null>; incomplete: number } {
+/**
+ * Sums the sites at every timestamp any of them has. Inside a site's span (first to last
+ * reading) a timestamp it has no reading for leaves the total missing, as does a missing value.
+ */
+function totalsOf(sites: readonly SortedSite[]): {
+  totals: Map<number, number | null>;
+  times: Float64Array;
+  incomplete: number;
+} {
   const totals = new Map<number, number | null>();
-  const spans = [...sites.values()].map((list) => ({
-    first: (list[0] as Reading).tsUtc,
-    last: (list[list.length - 1] as Reading).tsUtc,
-    at: new Map(list.map((r) => [r.tsUtc, r.mw])),
-  }));
-  const times = new Set<number>();
-  for (const list of sites.values()) for (const r of list) times.add(r.tsUtc);
-  let incomplete = 0;
-  for (const ts of times) {
-    let sum: number | null = 0;
-    let missingSite = false;
-    for (const span of spans) {
-      if (ts < span.first || ts > span.last) continue;
-      const mw = span.at.get(ts);
-      if (mw === undefined) missingSite = true;
-      if (mw === undefined || mw === null || sum === null) sum = null;
-      else sum += mw;
+  for (const { readings } of sites) {
+    for (const [ts, { mw }] of readings) {
+      const sum = totals.get(ts);
+      totals.set(ts, sum === undefined ? mw : sum === null || mw === null ? null : sum + mw);
     }
-    if (missingSite) incomplete++;
-    totals.set(ts, sum === null ? null : Math.round(sum * 1e6) / 1e6);
   }
-  return { totals, incomplete };
+  const times = Float64Array.from(totals.keys()).sort();
+  const incompleteTimes = new Set<number>();
+  if (sites.length > 1) {
+    for (const { readings, times: own } of sites) {
+      const last = own[own.length - 1] as number;
+      for (
+        let i = lowerBound(times, own[0] as number);
+        i < times.length && (times[i] as number) <= last;
+        i++
+      ) {
+        if (!readings.has(times[i] as number)) incompleteTimes.add(times[i] as number);
+      }
+    }
+  }
+  for (const [ts, sum] of totals) {
+    if (incompleteTimes.has(ts)) totals.set(ts, null);
+    // Sums of decimal readings pick up binary noise (59.949999...): keep a micro-MW resolution.
+    else if (sum !== null) totals.set(ts, Math.round(sum * 1e6) / 1e6);
+  }
+  return { totals, times, incomplete: incompleteTimes.size };
 }
 
-function noteGaps(times: readonly number[], stepMin: number, region: Region, notes: string[]): void {
+/** Index of the first element not below `value` in a sorted array. */
+function lowerBound(sorted: Float64Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function noteGaps(times: Float64Array, stepMin: number, region: Region, notes: string[]): void {
   const gaps: string[] = [];
   for (let i = 1; i < times.length; i++) {
     const expected = (times[i - 1] as number) + stepMin * MINUTE_MS;
-    if ((times[i] as number) > expected) {
+    if ((times[i] as number) > expected)
       gaps.push(`${isoMinute(expected)} to ${isoMinute(times[i] as number)}`);
-    }
   }
   if (gaps.length === 0) return;
   const shown = gaps.slice(0, 5).join('; ');

@@ -13,7 +13,7 @@ import { DcgridError, ErrorCodes } from '../../lib/errors.js';
 import { clockChangeDaysBetween } from '../ember/parse.js';
 import { parseDateTimeCell, parseNumberCell, readCsvRecords, resolveColumns } from '../csv-lines.js';
 import { emptyQuality, type ParseOptions, type ParseResult } from '../types.js';
-import { sumSites, type Reading } from './aggregate.js';
+import { sumSites, type SiteSeries } from './aggregate.js';
 import { TelemetryClock } from './timestamps.js';
 
 export const TELEMETRY_COLUMNS = {
@@ -36,43 +36,48 @@ export function parseTelemetryCsv(text: string, file: string): ParseResult {
   const header = first.value.fields;
   const col = resolveColumns(header, TELEMETRY_COLUMNS, { file, row: first.value.row });
   const columnName = (index: number) => (header[index] ?? '').trim();
+  const [tsColumn, mwColumn, regionColumn] = [
+    columnName(col.timestamp),
+    columnName(col.mw),
+    columnName(col.region),
+  ];
   const quality = emptyQuality();
   const clock = new TelemetryClock();
-  const readings = new Map<string, Reading>();
+  const series = new SeriesIndex();
   for (const { fields, row } of records) {
     quality.rowsRead++;
     const cell = (index: number) => (index < 0 ? '' : (fields[index] ?? '').trim());
     const site = cell(col.site);
-    const region = regionOf(cell(col.region), { file, row, column: columnName(col.region) });
-    const stamp = parseDateTimeCell(cell(col.timestamp), { file, row, column: columnName(col.timestamp) });
-    const mw = parseNumberCell(cell(col.mw), { file, row, column: columnName(col.mw) });
+    const region = regionOf(cell(col.region), { file, row, column: regionColumn });
+    const stamp = parseDateTimeCell(cell(col.timestamp), { file, row, column: tsColumn });
+    const mw = parseNumberCell(cell(col.mw), { file, row, column: mwColumn });
     if (mw !== null && mw < 0) {
       throw new DcgridError(ErrorCodes.VALUE_INVALID, `a metered load cannot be negative (${mw} MW)`, {
         file,
         row,
-        column: columnName(col.mw),
+        column: mwColumn,
       });
     }
     const tsUtc = clock.toUtc(stamp, site, row);
     if (tsUtc === null) continue;
     if (mw === null) quality.emptyValues++;
-    const key = `${region}|${site}|${tsUtc}`;
-    const previous = readings.get(key);
-    if (previous === undefined) readings.set(key, { site, region, tsUtc, mw, row });
+    const readings = series.of(region, site).readings;
+    const previous = readings.get(tsUtc);
+    if (previous === undefined) readings.set(tsUtc, { tsUtc, mw, row });
     else if (previous.mw === mw) quality.duplicatesDropped++;
     else {
       throw new DcgridError(
         ErrorCodes.DUPLICATE_CONFLICT,
         `rows ${previous.row} and ${row} give ${site === '' ? 'the load' : `site "${site}"`} at ` +
           `${new Date(tsUtc).toISOString()} differently (${previous.mw} and ${mw} MW)`,
-        { file, row, column: columnName(col.mw) },
+        { file, row, column: mwColumn },
       );
     }
   }
   if (quality.rowsRead === 0) {
     throw new DcgridError(ErrorCodes.INPUT_EMPTY, 'the file has a header but no data rows', { file });
   }
-  const summed = sumSites([...readings.values()], file);
+  const summed = sumSites(series.all(), file);
   addClockNotes(quality, clock);
   quality.notes.push(...summed.notes);
   if (summed.records.length > 0) {
@@ -83,6 +88,28 @@ export function parseTelemetryCsv(text: string, file: string): ParseResult {
     quality.dstDays = clockChangeDaysBetween(firstTs, lastTs);
   }
   return { source: 'telemetry', file, records: summed.records, quality };
+}
+
+/** The readings of each (region, site), found fast for runs of rows from the same site. */
+class SeriesIndex {
+  private readonly byKey = new Map<string, SiteSeries>();
+  private last: SiteSeries | undefined;
+
+  of(region: Region, site: string): SiteSeries {
+    if (this.last !== undefined && this.last.site === site && this.last.region === region) return this.last;
+    const key = `${region}\u0000${site}`;
+    let found = this.byKey.get(key);
+    if (found === undefined) {
+      found = { region, site, readings: new Map() };
+      this.byKey.set(key, found);
+    }
+    this.last = found;
+    return found;
+  }
+
+  all(): SiteSeries[] {
+    return [...this.byKey.values()];
+  }
 }
 
 function regionOf(text: string, where: { file: string; row: number; column: string }): Region {
