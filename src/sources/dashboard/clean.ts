@@ -38,7 +38,8 @@ interface SeriesState {
   region: Region;
   /** Records in strictly increasing time, with the source row of each (for error messages). */
   sorted: Observation[];
-  sortedRows: number[];
+  /** Off-heap, so the young-generation collector does not copy it as it grows. */
+  sortedRows: Int32Array;
   /** Records that arrived out of order, by UTC minute. */
   extra: Map<number, { record: Observation; row: number }>;
   /** Autumn: how often each ambiguous wall time was seen (1 = only the first occurrence). */
@@ -60,6 +61,8 @@ export class DashboardCleaner {
   private readonly states = new Map<string, SeriesState>();
   private readonly dstDays = new Set<string>();
   private day: DayInfo | undefined;
+  /** Each day's facts, worked out once (month-boundary repeats revisit days). */
+  private readonly days = new Map<string, DayInfo>();
   private state: SeriesState | undefined;
   private shiftedGapRows = 0;
   private gapRowsWithValue = 0;
@@ -120,8 +123,13 @@ export class DashboardCleaner {
     const sorted = state.sorted;
     const count = sorted.length;
     if (count === 0 || utc > sorted[count - 1]!.tsUtc) {
+      if (count === state.sortedRows.length) {
+        const grown = new Int32Array(count * 2);
+        grown.set(state.sortedRows);
+        state.sortedRows = grown;
+      }
+      state.sortedRows[count] = row;
       sorted.push(this.observation(state, utc, value));
-      state.sortedRows.push(row);
       return;
     }
     const index = findTime(sorted, utc);
@@ -218,7 +226,7 @@ export class DashboardCleaner {
     const kind = date === changes.spring ? 'spring' : date === changes.autumn ? 'autumn' : 'normal';
     if (kind !== 'normal') this.dstDays.add(date);
     const noon = wall + 12 * HOUR_MS;
-    return {
+    const info: DayInfo = {
       key,
       wall,
       date,
@@ -226,6 +234,8 @@ export class DashboardCleaner {
       offsetMs: noon - irishWallToUtcMs(noon)!,
       gapFrom: irishSummerTimeUtc(year)[0],
     };
+    this.days.set(key, info);
+    return info;
   }
 
   private badTime(row: number, time: string): DcgridError {
@@ -264,7 +274,7 @@ export class DashboardCleaner {
         spec,
         region,
         sorted: [],
-        sortedRows: [],
+        sortedRows: new Int32Array(1024),
         extra: new Map(),
         ambiguousSeen: new Map(),
       };
@@ -294,7 +304,7 @@ export class DashboardCleaner {
   /** The observations, grouped by series and sorted by time, and what was noticed on the way. */
   finish(): { records: Observation[]; quality: ParseQuality } {
     const quality = this.quality;
-    const records: Observation[] = [];
+    let records: Observation[] = [];
     const autumnMissing = new Map<string, string[]>();
     for (const state of this.states.values()) {
       let series = state.sorted;
@@ -308,11 +318,14 @@ export class DashboardCleaner {
           `${state.field} ${state.regionCode}: rows are ${intervalMin} minutes apart (usually ${state.spec.intervalMin})`,
         );
       }
+      const retag = intervalMin !== state.spec.intervalMin;
       for (const record of series) {
-        record.intervalMin = intervalMin;
+        if (retag) record.intervalMin = intervalMin;
         if (record.value === null) quality.emptyValues++;
-        records.push(record);
       }
+      // Most files hold one series: hand its list over rather than copy it.
+      if (records.length === 0) records = series;
+      else for (const record of series) records.push(record);
       for (const [wall, seen] of state.ambiguousSeen) {
         if (seen !== 1) continue;
         const date = isoDate(wall);
@@ -371,9 +384,18 @@ function findTime(sorted: readonly Observation[], utc: number): number {
 /** The most common step between consecutive records, in minutes (undefined with fewer than 2). */
 function detectInterval(records: readonly Observation[]): number | undefined {
   const counts = new Map<number, number>();
-  for (let i = 1; i < records.length; i++) {
-    const step = records[i]!.tsUtc - records[i - 1]!.tsUtc;
-    counts.set(step, (counts.get(step) ?? 0) + 1);
+  // Steps come in long runs of one value: count runs, not single steps, in the map.
+  let runStep = Number.NaN;
+  let runLength = 0;
+  for (let i = 1; i <= records.length; i++) {
+    const step = i < records.length ? records[i]!.tsUtc - records[i - 1]!.tsUtc : Number.NaN;
+    if (step === runStep) {
+      runLength++;
+      continue;
+    }
+    if (runLength > 0) counts.set(runStep, (counts.get(runStep) ?? 0) + runLength);
+    runStep = step;
+    runLength = 1;
   }
   let best: number | undefined;
   let bestCount = 0;

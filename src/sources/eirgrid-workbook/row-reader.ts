@@ -33,36 +33,35 @@ function isBlank(cell: Cell | undefined): boolean {
 
 /** Reads a data row; undefined for a row with nothing in it. */
 export function readDataRow(row: SheetRow, context: RowContext): WorkbookRow | undefined {
-  const { file, layout } = context;
+  const { layout } = context;
   if (row.cells.every(isBlank)) return undefined;
-  const where = (index: number, header: string) => ({
-    file,
-    row: row.rowNumber,
-    column: header,
-    ref: `${columnLetters(index)}${row.rowNumber}`,
-  });
-
-  const wallMs = readWallTime(row.cells[layout.dateTime], where(layout.dateTime, DATETIME_HEADER), context);
-  const gmtOffset = readGmtOffset(row.cells[layout.gmtOffset], where(layout.gmtOffset, GMT_OFFSET_HEADER));
-  const values = layout.data.map(({ index, header }) =>
-    readValue(row.cells[index], where(index, header), context),
-  );
+  const wallMs = readWallTime(row, layout.dateTime, context);
+  const gmtOffset = readGmtOffset(row, layout.gmtOffset, context);
+  const values = new Array<number | null>(layout.data.length);
+  for (let i = 0; i < layout.data.length; i++) {
+    const { index, header } = layout.data[i]!;
+    values[i] = readValue(row, index, header, context);
+  }
   return { rowNumber: row.rowNumber, wallMs, gmtOffset, utcMs: wallMs - gmtOffset * HOUR_MS, values };
 }
 
-interface CellPlace {
-  file: string;
-  row: number;
-  column: string;
-  ref: string;
-}
-
-function invalid(place: CellPlace, message: string): DcgridError {
-  return new DcgridError(ErrorCodes.VALUE_INVALID, `cell ${place.ref}: ${message}`, {
-    file: place.file,
-    row: place.row,
-    column: place.column,
-  });
+/** An error about the cell at (row, column index), named by its header and its reference. */
+function invalid(
+  row: SheetRow,
+  index: number,
+  header: string,
+  context: RowContext,
+  message: string,
+): DcgridError {
+  return new DcgridError(
+    ErrorCodes.VALUE_INVALID,
+    `cell ${columnLetters(index)}${row.rowNumber}: ${message}`,
+    {
+      file: context.file,
+      row: row.rowNumber,
+      column: header,
+    },
+  );
 }
 
 function describe(cell: Cell): string {
@@ -73,8 +72,10 @@ const ISO_WALL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+
 const DMY_WALL = /^(\d{1,2})\/(\d{1,2})\/(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$/;
 
 /** DateTime as an Irish wall clock: an Excel serial, an ISO date cell, or dd/mm/yyyy hh:mm text. */
-function readWallTime(cell: Cell | undefined, place: CellPlace, context: RowContext): number {
-  if (cell === undefined || isBlank(cell)) throw invalid(place, 'DateTime is empty');
+function readWallTime(row: SheetRow, index: number, context: RowContext): number {
+  const cell = row.cells[index];
+  if (cell === undefined || isBlank(cell))
+    throw invalid(row, index, DATETIME_HEADER, context, 'DateTime is empty');
   if (cell.type === 'number') return serialToWallMs(cell.value, context.date1904);
   if (cell.type === 'date' || cell.type === 'string') {
     const text = cell.value.trim();
@@ -83,20 +84,30 @@ function readWallTime(cell: Cell | undefined, place: CellPlace, context: RowCont
     const dmy = DMY_WALL.exec(text);
     if (dmy) return Date.UTC(+dmy[3]!, +dmy[2]! - 1, +dmy[1]!, +dmy[4]!, +dmy[5]!, +(dmy[6] ?? 0));
   }
-  throw invalid(place, `${describe(cell)} is not a date-time`);
+  throw invalid(row, index, DATETIME_HEADER, context, `${describe(cell)} is not a date-time`);
 }
 
-function readGmtOffset(cell: Cell | undefined, place: CellPlace): 0 | 1 {
-  if (cell === undefined || isBlank(cell)) throw invalid(place, 'GMT Offset is empty (expected 0 or 1)');
+function readGmtOffset(row: SheetRow, index: number, context: RowContext): 0 | 1 {
+  const cell = row.cells[index];
+  if (cell === undefined || isBlank(cell)) {
+    throw invalid(row, index, GMT_OFFSET_HEADER, context, 'GMT Offset is empty (expected 0 or 1)');
+  }
   const value =
     cell.type === 'number' ? cell.value : cell.type === 'string' ? Number(cell.value.trim()) : NaN;
   if (value === 0 || value === 1) return value;
-  throw invalid(place, `GMT Offset must be 0 (GMT) or 1 (IST), found ${describe(cell)}`);
+  throw invalid(
+    row,
+    index,
+    GMT_OFFSET_HEADER,
+    context,
+    `GMT Offset must be 0 (GMT) or 1 (IST), found ${describe(cell)}`,
+  );
 }
 
 /** A data cell: numbers (and numbers stored as text) pass; other text is an error. */
-function readValue(cell: Cell | undefined, place: CellPlace, context: RowContext): number | null {
-  if (cell === undefined || isBlank(cell)) return null;
+function readValue(row: SheetRow, index: number, header: string, context: RowContext): number | null {
+  const cell = row.cells[index];
+  if (cell === undefined) return null;
   switch (cell.type) {
     case 'number':
       return cell.value;
@@ -104,11 +115,12 @@ function readValue(cell: Cell | undefined, place: CellPlace, context: RowContext
       context.onErrorCell();
       return null;
     case 'string': {
-      const value = Number(cell.value.trim());
+      const text = cell.value.trim();
+      if (text === '') return null;
+      const value = Number(text);
       if (Number.isFinite(value)) return value;
-      throw invalid(place, `${describe(cell)} where a number is expected`);
+      break;
     }
-    default:
-      throw invalid(place, `${describe(cell)} where a number is expected`);
   }
+  throw invalid(row, index, header, context, `${describe(cell)} where a number is expected`);
 }

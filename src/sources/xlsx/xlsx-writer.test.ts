@@ -92,26 +92,36 @@ describe('buildXlsx', () => {
     expect(escapeXml('a<b>&"c"\u0001')).toBe('a&lt;b&gt;&amp;&quot;c&quot;');
   });
 
-  // Optional: LibreOffice, where installed, must convert the workbook to CSV with the same cells.
+  // Optional (DCGRID_LIBREOFFICE_CHECK=1 with LibreOffice installed; about 10-30 s): LibreOffice
+  // must read what we write, and our reader must read what LibreOffice writes.
   const soffice = ['/usr/bin/soffice', '/usr/bin/libreoffice'].find((candidate) => existsSync(candidate));
-  it.skipIf(soffice === undefined)('opens in LibreOffice', async () => {
+  const checkLibreOffice = process.env.DCGRID_LIBREOFFICE_CHECK === '1' && soffice !== undefined;
+  it.skipIf(!checkLibreOffice)('opens in LibreOffice, and reads what LibreOffice saves', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'dcgrid-xlsxw-lo-'));
     const path = join(dir, 'lo.xlsx');
-    await writeFile(
-      path,
-      buildXlsx([
-        {
-          name: 'S',
-          rows: [
-            ['a', 'b'],
-            [1.5, 'x'],
-          ],
-        },
-      ]),
-    );
-    await promisify(execFile)(soffice!, ['--headless', '--convert-to', 'csv', '--outdir', dir, path], {
-      timeout: 60_000,
-    });
-    expect((await readFile(join(dir, 'lo.csv'), 'utf8')).trim().split(/\r?\n/)).toEqual(['a,b', '1.5,x']);
+    await writeFile(path, buildXlsx(sheets));
+    const run = (args: string[]) =>
+      promisify(execFile)(soffice!, ['--headless', ...args], {
+        timeout: 120_000,
+        env: { ...process.env, HOME: dir },
+      });
+    await run(['--convert-to', 'csv', '--outdir', dir, path]);
+    expect((await readFile(join(dir, 'lo.csv'), 'utf8')).trim().split(/\r?\n/)).toEqual([
+      'DateTime,Value,Note',
+      '01/01/2024 00:00:00,1.5,"line one',
+      'line two"',
+      '01/01/2024 06:00:00,-2,',
+    ]);
+    const resaved = join(dir, 'resaved');
+    await run(['--convert-to', 'xlsx:Calc MS Excel 2007 XML', '--outdir', resaved, path]);
+    const workbook = await openWorkbook(join(resaved, 'lo.xlsx'));
+    const rows: unknown[][] = [];
+    await workbook.readSheet('System Data', (row) => rows.push(row.cells.map((cell) => cell?.value)));
+    workbook.close();
+    expect(rows).toEqual([
+      ['DateTime', 'Value', 'Note'],
+      [45292, 1.5, 'line one\nline two'],
+      [45292.25, -2],
+    ]);
   });
 });
