@@ -98,7 +98,9 @@ export async function runIngest(store: Store, request: IngestRequest): Promise<I
     const written = await store.transaction(async (tx) => {
       onStage?.('observations', 1);
       const fresh = (await countObservations(tx.db)) === 0;
-      const observations = await time('write_observations', () => writeObservations(tx, merged.series));
+      const observations = await time('write_observations', () =>
+        writeObservations(tx, merged.series, { tableEmpty: fresh }),
+      );
       onStep?.('observations', `${observations} rows`);
       checkAborted(signal);
 

@@ -9,14 +9,14 @@ import type { MergedSeries } from './merge.js';
 
 const CHUNK_ROWS = 50_000;
 
-/** COPY text for the staging table: ts as epoch seconds, converted by the database. */
-function* stagingChunks(series: readonly MergedSeries[]): Generator<string> {
+/** COPY text of every reading; `formatTs` writes the timestamp column. */
+function* copyLines(series: readonly MergedSeries[], formatTs: (ms: number) => string): Generator<string> {
   let lines: string[] = [];
   for (const s of series) {
     const prefix = `${copyField(s.source)}\t${copyField(s.series)}\t${s.region}\t`;
     for (let i = 0; i < s.ts.length; i++) {
       const v = s.values[i]!;
-      lines.push(`${prefix}${s.ts[i]! / 1000}\t${s.intervalMin[i]}\t${Number.isNaN(v) ? '\\N' : v}`);
+      lines.push(`${prefix}${formatTs(s.ts[i]!)}\t${s.intervalMin[i]}\t${Number.isNaN(v) ? '\\N' : v}`);
       if (lines.length >= CHUNK_ROWS) {
         yield lines.join('\n') + '\n';
         lines = [];
@@ -26,14 +26,28 @@ function* stagingChunks(series: readonly MergedSeries[]): Generator<string> {
   if (lines.length > 0) yield lines.join('\n') + '\n';
 }
 
+const isoText = (ms: number) => new Date(ms).toISOString();
+/** The staging table takes epoch seconds: cheaper to print than ISO text; the database converts. */
+const epochSeconds = (ms: number) => String(ms / 1000);
+
 /**
  * Upserts observations: new rows are inserted, rows whose value changed are updated (and get a
  * new ingested_at), identical rows are left alone. Returns how many rows were inserted or changed.
+ * Into an empty table (a first ingest) the rows are copied directly: nothing can conflict.
  */
 export async function writeObservations(
   tx: StoreTransaction,
   series: readonly MergedSeries[],
+  options: { tableEmpty: boolean },
 ): Promise<number> {
+  if (options.tableEmpty) {
+    await tx.copyIn(
+      'dcgrid.observations',
+      ['source', 'series', 'region', 'ts_utc', 'interval_min', 'value'],
+      copyLines(series, isoText),
+    );
+    return series.reduce((n, s) => n + s.ts.length, 0);
+  }
   await sql`
     CREATE TEMP TABLE observations_stage (
       source text, series text, region text, ts_epoch double precision, interval_min smallint, value double precision
@@ -41,7 +55,7 @@ export async function writeObservations(
   await tx.copyIn(
     'observations_stage',
     ['source', 'series', 'region', 'ts_epoch', 'interval_min', 'value'],
-    stagingChunks(series),
+    copyLines(series, epochSeconds),
   );
   const result = await sql`
     INSERT INTO dcgrid.observations AS o (source, series, region, ts_utc, interval_min, value)
