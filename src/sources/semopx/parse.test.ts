@@ -175,6 +175,14 @@ describe('SEMOpx Market Results report (EA-001)', () => {
     }
   });
 
+  it('accepts lines that end in a semicolon', () => {
+    const text =
+      'Auction;SEM-DA\nMarket;ROI-DA\nIndex prices;30;EUR\n2025-10-01T10:00:00Z;2025-10-01T10:30:00Z;\n1,5;2,5;\n';
+    expect(pick(parseSemopxText(text, 'trailing.csv'), 'IE', 'price_eur_mwh').map((r) => r.value)).toEqual([
+      1.5, 2.5,
+    ]);
+  });
+
   it('refuses an intraday auction report', () => {
     const text = 'Auction;SEM-IDA1\nMarket;ROI-IDA1\nIndex prices;30;EUR\n2025-10-01T10:00:00Z\n1,5\n';
     const error = errorOf(() => parseSemopxText(text, 'ida.csv'));

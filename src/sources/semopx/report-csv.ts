@@ -72,6 +72,7 @@ export function readMarketResultCsv(text: string, file: string): ReportRead {
     const resolution = blockResolution(fields[1], { file, row, column: 'Index prices resolution' });
     const currency = (fields[2] ?? '').trim().toUpperCase();
     if (currency !== 'EUR' && currency !== 'GBP') continue;
+    dropTrailingEmpty(stamps.fields, values.fields);
     if (stamps.fields.length !== values.fields.length) {
       throw new DcgridError(
         ErrorCodes.INPUT_CORRUPT,
@@ -99,4 +100,12 @@ export function readMarketResultCsv(text: string, file: string): ReportRead {
     });
   }
   return collector.result();
+}
+
+/** A line ending in ";" leaves an empty last field: drop it from the timestamps and the values alike. */
+function dropTrailingEmpty(stamps: string[], values: string[]): void {
+  while (stamps.length > 0 && (stamps[stamps.length - 1] ?? '').trim() === '') {
+    stamps.pop();
+    if (values.length > stamps.length) values.pop();
+  }
 }
