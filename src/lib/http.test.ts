@@ -40,6 +40,7 @@ describe('fetchBytes', () => {
     expect(isDcgridError(error, 'E_DOWNLOAD_FAILED')).toBe(true);
     expect((error as Error).message).toContain(`${base}/missing`);
     expect((error as Error).message).toContain('404');
+    expect((error as Error).message).toContain('after 1 attempt(s)');
     expect(hits.get('/missing')).toBe(1);
   });
 

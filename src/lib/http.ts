@@ -36,7 +36,9 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export async function fetchBytes(url: string, options: FetchOptions = {}): Promise<Uint8Array> {
   const { timeoutMs = 30_000, retries = 3, backoffMs = 500, headers, signal } = options;
   let lastProblem = '';
+  let attempts = 0;
   for (let attempt = 0; attempt <= retries; attempt++) {
+    attempts = attempt + 1;
     if (attempt > 0) await sleep(backoffMs * 2 ** (attempt - 1), signal);
     if (signal?.aborted) throw new DcgridError(ErrorCodes.INTERRUPTED, 'download cancelled');
     const timeout = AbortSignal.timeout(timeoutMs);
@@ -54,7 +56,7 @@ export async function fetchBytes(url: string, options: FetchOptions = {}): Promi
   }
   throw new DcgridError(
     ErrorCodes.DOWNLOAD_FAILED,
-    `could not download ${url}: ${lastProblem} (after ${retries + 1} attempt(s))`,
+    `could not download ${url}: ${lastProblem} (after ${attempts} attempt(s))`,
   );
 }
 
