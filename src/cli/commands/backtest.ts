@@ -7,7 +7,8 @@ import type { Command } from 'commander';
 import type { BacktestConfigInput } from '../../backtest/config.js';
 import type { BacktestProgress, BacktestResult } from '../../backtest/engine.js';
 import type { MetricValues } from '../../backtest/metrics.js';
-import { FORECAST_TARGETS, type Config } from '../../config/config.js';
+import type { Config } from '../../config/config.js';
+import { instantOption, integerOption, listOption, modelParamsOption, targetOption } from '../options.js';
 import { DcgridError, ErrorCodes } from '../../lib/errors.js';
 import { runCommand, type CommandContext } from '../context.js';
 import type { Cell, Output } from '../output.js';
@@ -30,67 +31,15 @@ export interface BacktestCliOptions {
   params?: string;
 }
 
-function integer(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^-?\d+$/.test(value.trim())) {
-    throw new DcgridError(ErrorCodes.CONFIG_INVALID, `${flag} must be a whole number, got "${value}".`);
-  }
-  return Number.parseInt(value, 10);
-}
-
-function instant(value: string, flag: string): number {
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) {
-    throw new DcgridError(
-      ErrorCodes.CONFIG_INVALID,
-      `${flag} must be a date-time such as 2024-05-01T00:00Z, got "${value}".`,
-    );
-  }
-  return ms;
-}
-
-function modelParams(text: string | undefined): Record<string, Record<string, unknown>> | undefined {
-  if (text === undefined) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new DcgridError(
-      ErrorCodes.CONFIG_INVALID,
-      `--params must be JSON such as '{"xgb":{"rounds":300}}'.`,
-    );
-  }
-  const isObject = (v: unknown): v is Record<string, unknown> =>
-    typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!isObject(parsed) || !Object.values(parsed).every(isObject)) {
-    throw new DcgridError(
-      ErrorCodes.CONFIG_INVALID,
-      '--params must map model names to objects of parameters.',
-    );
-  }
-  return parsed as Record<string, Record<string, unknown>>;
-}
-
 /** The backtest settings the options and the settings (REGION, TARGETS, FORECAST_HORIZON_H, ...) give. */
 export function backtestSettings(
   options: BacktestCliOptions,
   config: Config,
   allModels: readonly string[],
 ): BacktestConfigInput {
-  const target = options.target ?? config.TARGETS[0]!;
-  if (!(FORECAST_TARGETS as readonly string[]).includes(target)) {
-    throw new DcgridError(
-      ErrorCodes.CONFIG_INVALID,
-      `--target must be one of ${FORECAST_TARGETS.join(', ')}; got "${target}".`,
-    );
-  }
-  const models = options.models
-    ? options.models
-        .split(',')
-        .map((m) => m.trim())
-        .filter((m) => m.length > 0)
-    : [...allModels];
-  const everyH = integer(options.everyH, '--every-h') ?? 24;
+  const target = targetOption(options.target, config);
+  const models = listOption(options.models) ?? [...allModels];
+  const everyH = integerOption(options.everyH, '--every-h') ?? 24;
   let origins: BacktestConfigInput['origins'];
   if (options.from !== undefined || options.to !== undefined) {
     if (options.from === undefined || options.to === undefined) {
@@ -99,27 +48,27 @@ export function backtestSettings(
     if (options.weeks !== undefined) {
       throw new DcgridError(ErrorCodes.CONFIG_INVALID, '--weeks and --from/--to exclude each other.');
     }
-    origins = { from: instant(options.from, '--from'), to: instant(options.to, '--to'), everyH };
+    origins = { from: instantOption(options.from, '--from'), to: instantOption(options.to, '--to'), everyH };
   } else {
     origins = {
-      weeks: integer(options.weeks, '--weeks') ?? 8,
-      originHour: integer(options.originHour, '--origin-hour') ?? 0,
+      weeks: integerOption(options.weeks, '--weeks') ?? 8,
+      originHour: integerOption(options.originHour, '--origin-hour') ?? 0,
       everyH,
     };
   }
-  const trainDays = integer(options.trainDays, '--train-days');
+  const trainDays = integerOption(options.trainDays, '--train-days');
   return {
     region: config.REGION,
     target,
     models,
-    horizon: integer(options.horizon, '--horizon') ?? config.FORECAST_HORIZON_H,
+    horizon: integerOption(options.horizon, '--horizon') ?? config.FORECAST_HORIZON_H,
     origins,
-    refitEveryH: integer(options.refitEveryH, '--refit-every-h'),
+    refitEveryH: integerOption(options.refitEveryH, '--refit-every-h'),
     trainHours: trainDays !== undefined ? trainDays * 24 : undefined,
-    validationHours: integer(options.validationH, '--validation-h'),
+    validationHours: integerOption(options.validationH, '--validation-h'),
     contextLength: config.CONTEXT_LENGTH_H,
-    seed: integer(options.seed, '--seed'),
-    params: modelParams(options.params),
+    seed: integerOption(options.seed, '--seed'),
+    params: modelParamsOption(options.params),
   };
 }
 

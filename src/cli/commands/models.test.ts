@@ -126,7 +126,7 @@ describe('dcgrid models', () => {
     });
     const badTarget = await dcgrid('models', 'rollback', '--target', 'load');
     expect(badTarget.exitCode).toBe(ExitCode.USAGE);
-    expect(badTarget.stderr).toContain('--target "load" is not one of');
+    expect(badTarget.stderr).toContain('--target must be one of');
     const nothing = await dcgrid('--region', 'ALL', 'models', 'rollback');
     expect(nothing.exitCode).toBe(ExitCode.MLOPS);
     expect(nothing.stderr).toBe('error: ALL/dc_load_mw has no champion to roll back from\n');

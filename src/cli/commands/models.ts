@@ -1,6 +1,7 @@
 /** `dcgrid models list|promote|rollback`: the model registry from the command line. */
 import type { Command } from 'commander';
-import { FORECAST_TARGETS, type Config } from '../../config/config.js';
+import type { Config } from '../../config/config.js';
+import { checkTarget } from '../options.js';
 import { DcgridError, ErrorCodes } from '../../lib/errors.js';
 import { openRegistry } from '../../registry/open.js';
 import type { AliasChange, ModelVersionRecord } from '../../registry/types.js';
@@ -11,16 +12,6 @@ interface ListOptions {
   target?: string;
   model?: string;
   allRegions?: boolean;
-}
-
-function checkTarget(target: string): string {
-  if (!(FORECAST_TARGETS as readonly string[]).includes(target)) {
-    throw new DcgridError(
-      ErrorCodes.CONFIG_INVALID,
-      `--target "${target}" is not one of ${FORECAST_TARGETS.join(', ')}`,
-    );
-  }
-  return target;
 }
 
 /** --target, or the one target of TARGETS; a change to the registry must name what it changes. */
