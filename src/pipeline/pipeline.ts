@@ -1,0 +1,221 @@
+/**
+ * The pipeline: ingest (with the feature build) -> for each target and model: backtest, train,
+ * register/promote -> forecast from each target's champion. The pipeline is itself a tracked run;
+ * every finished step is recorded on it as a tag `step.<name>`, so `--resume` after a failure or
+ * an interruption skips the steps a previous run of the same configuration finished.
+ */
+import { createHash } from 'node:crypto';
+import type { Config, Region } from '../config/config.js';
+import { DcgridError, ErrorCodes } from '../lib/errors.js';
+import { runIngest } from '../ingest/ingest.js';
+import { planIngest, type PlanOptions } from '../ingest/plan.js';
+import type { ModelRegistry } from '../registry/registry.js';
+import type { Store } from '../store/store.js';
+import { experimentName, type RunHandle, type Tracker } from '../tracking/tracker.js';
+import { withRun } from '../tracking/with-run.js';
+import { issueForecast } from './forecast.js';
+import { trainAndRegister, type TrainRequest } from './train.js';
+
+export interface PipelineRequest {
+  region: Region;
+  targets: readonly string[];
+  models: readonly string[];
+  horizon: number;
+  contextLength: number;
+  trainHours: number;
+  validationHours: number;
+  backtestWeeks: number;
+  seed: number;
+  /** Model parameters by model name. */
+  params?: Record<string, Record<string, unknown>>;
+  ingest: PlanOptions | false;
+  resume: boolean;
+  signal?: AbortSignal;
+  onStep?: (event: PipelineEvent) => void;
+}
+
+export type PipelineEvent =
+  | { kind: 'plan'; steps: string[]; skipped: string[] }
+  | { kind: 'start'; step: string }
+  | { kind: 'progress'; step: string; phase: string; done: number; total: number }
+  | { kind: 'done'; step: string; seconds: number; summary: string };
+
+export interface StepResult {
+  step: string;
+  status: 'done' | 'skipped';
+  seconds: number;
+  summary: string;
+}
+
+export interface PipelineResult {
+  runId: string;
+  resumedFrom: string | null;
+  steps: StepResult[];
+}
+
+export interface PipelineDeps {
+  config: Config;
+  store: Store;
+  tracker: Tracker;
+  registry: ModelRegistry;
+}
+
+const STEP_TAG = 'step.';
+
+export function pipelineSteps(request: Pick<PipelineRequest, 'targets' | 'models' | 'ingest'>): string[] {
+  const steps = request.ingest === false ? [] : ['ingest'];
+  for (const target of request.targets) {
+    for (const model of request.models) steps.push(`train:${target}:${model}`);
+    steps.push(`forecast:${target}`);
+  }
+  return steps;
+}
+
+/** Identifies a pipeline configuration: a resumed run must have been asked to do the same thing. */
+export function pipelineFingerprint(request: PipelineRequest, config: Config): string {
+  const { signal: _signal, onStep: _onStep, resume: _resume, ...rest } = request;
+  const text = JSON.stringify({ ...rest, rawDir: config.DCGRID_RAW_DIR ?? null });
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/** The steps the last unfinished pipeline run of this configuration completed, by name. */
+async function resumableSteps(
+  store: Store,
+  fingerprint: string,
+): Promise<{ runId: string; done: Map<string, string> } | undefined> {
+  const previous = await store.db
+    .selectFrom('dcgrid.runs')
+    .innerJoin('dcgrid.run_tags', 'dcgrid.run_tags.run_id', 'dcgrid.runs.run_id')
+    .select(['dcgrid.runs.run_id', 'dcgrid.runs.status'])
+    .where('dcgrid.run_tags.key', '=', 'pipeline.fingerprint')
+    .where('dcgrid.run_tags.value', '=', fingerprint)
+    .orderBy('dcgrid.runs.start_time', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (previous === undefined || previous.status === 'FINISHED' || previous.status === 'RUNNING')
+    return undefined;
+  const tags = await store.db
+    .selectFrom('dcgrid.run_tags')
+    .select(['key', 'value'])
+    .where('run_id', '=', previous.run_id)
+    .where('key', 'like', `${STEP_TAG}%`)
+    .execute();
+  return { runId: previous.run_id, done: new Map(tags.map((t) => [t.key.slice(STEP_TAG.length), t.value])) };
+}
+
+export async function runPipeline(deps: PipelineDeps, request: PipelineRequest): Promise<PipelineResult> {
+  const { config, store, tracker } = deps;
+  const { region, signal, onStep } = request;
+  if (request.targets.length === 0)
+    throw new DcgridError(ErrorCodes.CONFIG_INVALID, 'no targets to forecast (TARGETS)');
+  if (request.models.length === 0) throw new DcgridError(ErrorCodes.CONFIG_INVALID, 'no models to train');
+  const fingerprint = pipelineFingerprint(request, config);
+  const steps = pipelineSteps(request);
+  const previous = request.resume ? await resumableSteps(store, fingerprint) : undefined;
+  const done = previous?.done ?? new Map<string, string>();
+  onStep?.({ kind: 'plan', steps, skipped: steps.filter((s) => done.has(s)) });
+
+  return withRun(
+    tracker,
+    {
+      experiment: experimentName(region),
+      name: 'pipeline',
+      tags: {
+        'pipeline.fingerprint': fingerprint,
+        ...(previous ? { 'pipeline.resumed_from': previous.runId } : {}),
+      },
+      signals: false,
+    },
+    async (run) => {
+      await run.logParams({
+        region,
+        targets: request.targets.join(','),
+        models: request.models.join(','),
+        horizon: request.horizon,
+        context_length: request.contextLength,
+        train_hours: request.trainHours,
+        validation_hours: request.validationHours,
+        backtest_weeks: request.backtestWeeks,
+        seed: request.seed,
+        data:
+          request.ingest === false
+            ? 'stored features'
+            : (config.DCGRID_RAW_DIR ?? (request.ingest.download ? 'download' : 'demo')),
+      });
+      const results: StepResult[] = [];
+      for (const step of steps) {
+        const summary = done.get(step);
+        if (summary !== undefined) {
+          await run.setTag(`${STEP_TAG}${step}`, summary);
+          results.push({
+            step,
+            status: 'skipped',
+            seconds: 0,
+            summary: `done in ${previous!.runId}: ${summary}`,
+          });
+          continue;
+        }
+        signal?.throwIfAborted();
+        onStep?.({ kind: 'start', step });
+        const started = performance.now();
+        const outcome = await runStep(deps, request, run, step);
+        const seconds = Number(((performance.now() - started) / 1000).toFixed(1));
+        await run.setTag(`${STEP_TAG}${step}`, outcome);
+        await run.logMetrics([
+          { key: `seconds.${step.replaceAll(':', '.')}`, value: seconds, step: 0, timestamp: Date.now() },
+        ]);
+        results.push({ step, status: 'done', seconds, summary: outcome });
+        onStep?.({ kind: 'done', step, seconds, summary: outcome });
+      }
+      return { runId: run.runId, resumedFrom: previous?.runId ?? null, steps: results };
+    },
+  );
+}
+
+async function runStep(
+  deps: PipelineDeps,
+  request: PipelineRequest,
+  run: RunHandle,
+  step: string,
+): Promise<string> {
+  const { config, store, tracker, registry } = deps;
+  const { region, signal, onStep } = request;
+  const [kind, target, model] = step.split(':') as [string, string | undefined, string | undefined];
+  if (kind === 'ingest') {
+    const plan = await planIngest(config, { ...(request.ingest || {}), ...(signal ? { signal } : {}) });
+    const { reportId, report } = await runIngest(store, {
+      ...plan,
+      stressWeights: config.STRESS_WEIGHTS,
+      ...(signal ? { signal } : {}),
+      onStage: (stage, total) => onStep?.({ kind: 'progress', step, phase: stage, done: 0, total }),
+    });
+    const w = report.rowsWritten;
+    return `report ${reportId} (${plan.mode}): ${w.observations} observations, ${w.features} feature rows written`;
+  }
+  if (kind === 'train') {
+    const trainRequest: TrainRequest = {
+      region,
+      target: target!,
+      model: model!,
+      horizon: request.horizon,
+      contextLength: request.contextLength,
+      trainHours: request.trainHours,
+      validationHours: request.validationHours,
+      backtestWeeks: request.backtestWeeks,
+      seed: request.seed,
+      params: request.params?.[model!] ?? {},
+      tags: { 'pipeline.run_id': run.runId },
+      ...(signal ? { signal } : {}),
+      onProgress: (phase, done, total) => onStep?.({ kind: 'progress', step, phase, done, total }),
+    };
+    const outcome = await trainAndRegister({ store, tracker, registry }, trainRequest);
+    const mase = outcome.promotionMetrics.day_ahead_mase;
+    return `${model} v${outcome.registered.version} ${outcome.registered.alias} (day-ahead MASE ${mase?.toFixed(3) ?? 'n/a'}): ${outcome.registered.reason}`;
+  }
+  const issued = await issueForecast(
+    { store, registry },
+    { region, target: target!, horizon: request.horizon },
+  );
+  const origin = new Date(issued.forecast.origin).toISOString();
+  return `${issued.version.model} v${issued.version.version}: ${issued.rowsWritten} hours from ${origin}`;
+}
