@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { InterpretableAttention, causalMask } from './attention.js';
+import { InterpretableAttention, averagedCausalAttention, causalMask } from './attention.js';
 import { useWasmBackend } from './backend.js';
 import { ParameterStore } from './parameters.js';
 import { Rng } from './random.js';
@@ -27,6 +27,34 @@ describe('interpretable multi-head attention', () => {
     expect(Array.from(mask)).toEqual([0, 0, 0, 0, -1e9, 0, 0, 0, 0, 0]);
   });
 
+  it('averaged weights and their gradients equal a plain tf.mean-over-heads version', () => {
+    const rng = new Rng(11);
+    const [batch, heads, headSize, tq, tk] = [2, 3, 2, 3, 7];
+    const q = randomMatrix(rng, batch * tq, heads * headSize);
+    const k = randomMatrix(rng, batch * tk, heads * headSize);
+    const upstream = tf.tensor3d(
+      Float32Array.from({ length: batch * tq * tk }, () => rng.uniform(-1, 1)),
+      [batch, tq, tk],
+    );
+    const plain = (a: tf.Tensor, b: tf.Tensor) => {
+      const perHead = (x: tf.Tensor, steps: number) =>
+        tf.transpose(tf.reshape(x, [batch, steps, heads, headSize]), [0, 2, 1, 3]);
+      const scores = tf.add(
+        tf.matMul(perHead(a, tq), perHead(b, tk), false, true),
+        tf.tensor2d(causalMask(tq, tk), [tq, tk]),
+      );
+      return tf.mean(tf.softmax(scores), 1);
+    };
+    const ours = (a: tf.Tensor, b: tf.Tensor) =>
+      averagedCausalAttention(a as tf.Tensor2D, b as tf.Tensor2D, batch, heads);
+    expect(tf.max(tf.abs(tf.sub(ours(q, k), plain(q, k)))).dataSync()[0]).toBeLessThan(1e-6);
+    const gradsOurs = tf.grads((a, b) => tf.sum(tf.mul(ours(a, b), upstream)))([q, k]);
+    const gradsPlain = tf.grads((a, b) => tf.sum(tf.mul(plain(a, b), upstream)))([q, k]);
+    gradsOurs.forEach((grad, i) => {
+      expect(tf.max(tf.abs(tf.sub(grad, gradsPlain[i]!))).dataSync()[0]).toBeLessThan(1e-5);
+    });
+  });
+
   it('shapes, rows summing to 1, no weight on later decoder positions, gradients for every weight', () => {
     store = new ParameterStore(new Rng(1));
     const hidden = 8;
@@ -42,8 +70,7 @@ describe('interpretable multi-head attention', () => {
       tf.slice(tf.reshape(keys, [batch, te + td, hidden]), [0, te, 0], [batch, td, hidden]),
       [batch * td, hidden],
     ) as tf.Tensor2D;
-    const mask = tf.tensor2d(causalMask(td, te + td), [td, te + td]);
-    const { output, weights } = attention.apply(queries, keys, batch, mask);
+    const { output, weights } = attention.apply(queries, keys, batch);
     expect(output.shape).toEqual([batch * td, hidden]);
     expect(weights.shape).toEqual([batch, td, te + td]);
     const w = weights.arraySync();
@@ -58,8 +85,7 @@ describe('interpretable multi-head attention', () => {
     const variables = params.list();
     const target = randomMatrix(rng, batch * td, hidden);
     const { grads } = tf.variableGrads(
-      () =>
-        tf.sum(tf.square(tf.sub(attention.apply(queries, keys, batch, mask).output, target))) as tf.Scalar,
+      () => tf.sum(tf.square(tf.sub(attention.apply(queries, keys, batch).output, target))) as tf.Scalar,
       variables,
     );
     for (const variable of variables) {

@@ -3,7 +3,7 @@
  * the head-averaged attention (which past and earlier-horizon hours each forecast hour looked at).
  */
 import * as tf from '@tensorflow/tfjs';
-import { buildBatch, type FeatureSettings, type PreparedSeries } from './features.js';
+import { buildBatch, type BatchArrays, type FeatureSettings, type PreparedSeries } from './features.js';
 import { INFERENCE } from './layers.js';
 import type { TftNetwork } from './network.js';
 import { toInputs } from './training.js';
@@ -74,23 +74,11 @@ export function summarise(
       withTargets: false,
     });
     const b = arrays.batch;
-    tf.tidy(() => {
-      const out = network.apply(toInputs(arrays, network), INFERENCE);
-      columnMeans(out.staticWeights.dataSync() as Float32Array, b, staticVariables.length, sums.static);
-      columnMeans(
-        out.encoderWeights.dataSync() as Float32Array,
-        b * te,
-        encoderVariables.length,
-        sums.encoder,
-      );
-      columnMeans(
-        out.decoderWeights.dataSync() as Float32Array,
-        b * td,
-        decoderVariables.length,
-        sums.decoder,
-      );
-      columnMeans(out.attention.dataSync() as Float32Array, b * td, positions, sums.attention);
-    });
+    const out = runAndRead(network, arrays);
+    columnMeans(out.staticWeights, b, staticVariables.length, sums.static);
+    columnMeans(out.encoderWeights, b * te, encoderVariables.length, sums.encoder);
+    columnMeans(out.decoderWeights, b * td, decoderVariables.length, sums.decoder);
+    columnMeans(out.attention, b * td, positions, sums.attention);
   }
   const n = origins.length;
   return {
@@ -100,6 +88,25 @@ export function summarise(
     decoderWeights: byName(decoderVariables, sums.decoder, n * td),
     attentionByPosition: Array.from(sums.attention, (s) => (n > 0 ? s / (n * td) : 0)),
   };
+}
+
+/**
+ * Runs the network on one batch and reads its outputs. Tensors leave tf.tidy as tensors and are
+ * read afterwards: tidy walks every element of a returned container (typed arrays included).
+ */
+function runAndRead(network: TftNetwork, arrays: BatchArrays) {
+  const tensors = tf.tidy(() => {
+    const out = network.apply(toInputs(arrays, network), INFERENCE);
+    return [out.quantiles, out.staticWeights, out.encoderWeights, out.decoderWeights, out.attention];
+  });
+  try {
+    const [quantiles, staticWeights, encoderWeights, decoderWeights, attention] = tensors.map(
+      (t) => t.dataSync() as Float32Array,
+    ) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+    return { quantiles, staticWeights, encoderWeights, decoderWeights, attention };
+  } finally {
+    tf.dispose(tensors);
+  }
 }
 
 /** Explanation and normalised quantiles [horizon, Q] for one origin. */
@@ -116,36 +123,17 @@ export function explainOrigin(
     encoderLength: te,
     horizon: td,
   } = network.shape;
-  const arrays = buildBatch(series, settings, { origins: [origin], withTargets: false });
-  return tf.tidy(() => {
-    const out = network.apply(toInputs(arrays, network), INFERENCE);
-    const staticWeights = out.staticWeights.dataSync() as Float32Array;
-    return {
-      explanation: {
-        positions: te + td,
-        attention: toRows(out.attention.dataSync() as Float32Array, td, te + td),
-        staticWeights: Object.fromEntries(staticVariables.map((spec, i) => [spec.name, staticWeights[i]!])),
-        encoderVariables: encoderVariables.map((spec) => spec.name),
-        encoderWeights: toRows(out.encoderWeights.dataSync() as Float32Array, te, encoderVariables.length),
-        decoderVariables: decoderVariables.map((spec) => spec.name),
-        decoderWeights: toRows(out.decoderWeights.dataSync() as Float32Array, td, decoderVariables.length),
-      },
-      quantiles: Float32Array.from(out.quantiles.dataSync() as Float32Array),
-    };
-  });
-}
-
-/** Normalised quantiles [B, horizon, Q] for several origins (no explanations). */
-export function predictOrigins(
-  network: TftNetwork,
-  series: PreparedSeries,
-  settings: FeatureSettings,
-  origins: readonly number[],
-): Float32Array {
-  const arrays = buildBatch(series, settings, { origins, withTargets: false });
-  return tf.tidy(() =>
-    Float32Array.from(
-      network.apply(toInputs(arrays, network), INFERENCE).quantiles.dataSync() as Float32Array,
-    ),
-  );
+  const out = runAndRead(network, buildBatch(series, settings, { origins: [origin], withTargets: false }));
+  return {
+    explanation: {
+      positions: te + td,
+      attention: toRows(out.attention, td, te + td),
+      staticWeights: Object.fromEntries(staticVariables.map((spec, i) => [spec.name, out.staticWeights[i]!])),
+      encoderVariables: encoderVariables.map((spec) => spec.name),
+      encoderWeights: toRows(out.encoderWeights, te, encoderVariables.length),
+      decoderVariables: decoderVariables.map((spec) => spec.name),
+      decoderWeights: toRows(out.decoderWeights, td, decoderVariables.length),
+    },
+    quantiles: out.quantiles,
+  };
 }

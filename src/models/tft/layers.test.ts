@@ -69,6 +69,31 @@ describe('TFT layers', () => {
     expect(Array.from(variance.dataSync()).every((v) => Math.abs(v - 1) < 1e-3)).toBe(true);
   });
 
+  it('LayerNorm: the analytic gradient equals autodiff through tf.moments', () => {
+    store = new ParameterStore(new Rng(12));
+    const norm = new LayerNorm(store, 'ln', 5);
+    const rng = new Rng(13);
+    tf.tidy(() => {
+      norm.gain.assign(tf.tensor1d([0.5, 1, 1.5, 2, -1]));
+      norm.offset.assign(tf.tensor1d([0.1, 0, -0.1, 0.2, 0]));
+    });
+    const x = randomMatrix(rng, 4, 5);
+    const upstream = randomMatrix(rng, 4, 5);
+    const byMoments = (a: tf.Tensor, g: tf.Tensor, o: tf.Tensor) => {
+      const { mean, variance } = tf.moments(a, -1, true);
+      return tf.add(tf.mul(tf.div(tf.sub(a, mean), tf.sqrt(tf.add(variance, 1e-5))), g), o);
+    };
+    const inputs = [x, norm.gain, norm.offset];
+    const ours = tf.grads((a, g, o) => tf.sum(tf.mul(norm.apply(a as tf.Tensor2D), upstream)))(inputs);
+    const theirs = tf.grads((a, g, o) => tf.sum(tf.mul(byMoments(a, g, o), upstream)))(inputs);
+    expect(
+      tf.max(tf.abs(tf.sub(norm.apply(x), byMoments(x, norm.gain, norm.offset)))).dataSync()[0],
+    ).toBeLessThan(1e-5);
+    ours.forEach((grad, i) => {
+      expect(tf.max(tf.abs(tf.sub(grad, theirs[i]!))).dataSync()[0], `input ${i}`).toBeLessThan(1e-4);
+    });
+  });
+
   it('GLU maps [rows, in] to [rows, out] and gates values into (-|value|, |value|)', () => {
     store = new ParameterStore(new Rng(4));
     const glu = new Glu(store, 'glu', 5, 3);

@@ -53,6 +53,34 @@ export class Linear {
   }
 }
 
+type SaveFn = (tensors: tf.Tensor[]) => void;
+
+const LAYER_NORM_EPSILON = 1e-5;
+
+/**
+ * Layer norm as one op with its analytic gradient. Built from tf.moments, autodiff would go
+ * through Mean's gradient, which fills a ones array of the input's shape in JS on every call.
+ */
+const layerNormOp = tf.customGrad((...args: (tf.Tensor | SaveFn)[]) => {
+  const [x, gain, offset, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, SaveFn];
+  const centred = tf.sub(x, tf.mean(x, -1, true));
+  const inverseStd = tf.rsqrt(tf.add(tf.mean(tf.square(centred), -1, true), LAYER_NORM_EPSILON));
+  const normalised = tf.mul(centred, inverseStd);
+  save([normalised, inverseStd, gain]);
+  const value = tf.add(tf.mul(normalised, gain), offset);
+  const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
+    const [xHat, inv, g] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+    // dx = inv · (dx̂ - mean(dx̂) - x̂ · mean(dx̂ ⊙ x̂)), dx̂ = dy ⊙ gain (per row, over the last axis).
+    const dxHat = tf.mul(dy, g);
+    const dx = tf.mul(
+      inv,
+      tf.sub(tf.sub(dxHat, tf.mean(dxHat, -1, true)), tf.mul(xHat, tf.mean(tf.mul(dxHat, xHat), -1, true))),
+    );
+    return [dx, tf.sum(tf.mul(dy, xHat), 0), tf.sum(dy, 0)];
+  };
+  return { value, gradFunc };
+}) as unknown as (x: tf.Tensor2D, gain: tf.Tensor1D, offset: tf.Tensor1D) => tf.Tensor2D;
+
 /** Layer normalisation over the last axis with a learned gain and offset. */
 export class LayerNorm {
   readonly gain: tf.Variable;
@@ -64,9 +92,7 @@ export class LayerNorm {
   }
 
   apply(x: tf.Tensor2D): tf.Tensor2D {
-    const { mean, variance } = tf.moments(x, -1, true);
-    const normalised = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5)));
-    return tf.add(tf.mul(normalised, this.gain), this.offset) as tf.Tensor2D;
+    return layerNormOp(x, this.gain as tf.Tensor1D, this.offset as tf.Tensor1D);
   }
 }
 

@@ -249,7 +249,6 @@ export class TftForecaster implements Forecaster {
       if (outcome.validationLoss !== null) metrics.val_loss = outcome.validationLoss;
       return { steps: outcome.epochs, bestStep: outcome.bestEpoch, metrics, curve: outcome.curve, seconds };
     } catch (error) {
-      network.dispose();
       store.dispose();
       throw error;
     }
@@ -428,7 +427,6 @@ export class TftForecaster implements Forecaster {
 
   dispose(): void {
     if (!this.trained) return;
-    this.trained.network.dispose();
     this.trained.store.dispose();
     this.trained = undefined;
   }
@@ -459,7 +457,6 @@ export async function loadTft(files: ModelFiles): Promise<TftForecaster> {
   try {
     store.fromBytes(weights, config.weights.tensors);
   } catch (error) {
-    network.dispose();
     store.dispose();
     throw error;
   }

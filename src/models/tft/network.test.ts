@@ -4,6 +4,7 @@ import { useWasmBackend } from './backend.js';
 import { decoderVariables, encoderVariables, staticVariables } from './features.js';
 import { INFERENCE } from './layers.js';
 import { pinballLoss } from './loss.js';
+import { referenceEncoderDecoderLstm } from './lstm-reference.js';
 import { TftNetwork, type NetworkInputs, type NetworkShape } from './network.js';
 import { ParameterStore } from './parameters.js';
 import { Rng } from './random.js';
@@ -50,7 +51,6 @@ describe('TftNetwork (whole forward pass)', () => {
     };
   });
   afterAll(() => {
-    network.dispose();
     store.dispose();
   });
 
@@ -85,5 +85,29 @@ describe('TftNetwork (whole forward pass)', () => {
     });
     expect(missing.map((variable) => variable.name)).toEqual([]);
     expect(variables.length).toBeGreaterThan(100);
+  });
+
+  it('the fused LSTM op and a tf-ops LSTM give the same network outputs and gradients', () => {
+    const referenceStore = new ParameterStore(new Rng(1));
+    const reference = new TftNetwork(referenceStore, shape, referenceEncoderDecoderLstm);
+    try {
+      const targets = tf.zeros([batch, shape.horizon]) as tf.Tensor2D;
+      const mask = tf.ones([batch, shape.horizon]) as tf.Tensor2D;
+      const lossOf = (net: TftNetwork) => () =>
+        pinballLoss(net.apply(inputs, INFERENCE).quantiles, targets, mask, [0.1, 0.5, 0.9]);
+      const ours = tf.variableGrads(lossOf(network), store.list());
+      const theirs = tf.variableGrads(lossOf(reference), referenceStore.list());
+      expect(ours.value.dataSync()[0]).toBeCloseTo(theirs.value.dataSync()[0]!, 5);
+      const a = store.list();
+      const b = referenceStore.list();
+      a.forEach((variable, i) => {
+        const diff = tf.tidy(
+          () => tf.max(tf.abs(tf.sub(ours.grads[variable.name]!, theirs.grads[b[i]!.name]!))).dataSync()[0]!,
+        );
+        expect(diff, variable.name).toBeLessThan(1e-4);
+      });
+    } finally {
+      referenceStore.dispose();
+    }
   });
 });

@@ -5,11 +5,14 @@
  * position-wise GRN → gated skip to the LSTM layer → one linear output per quantile.
  */
 import * as tf from '@tensorflow/tfjs';
-import { InterpretableAttention, causalMask } from './attention.js';
+import { InterpretableAttention } from './attention.js';
 import { GateAddNorm, Grn, Linear, type RunContext } from './layers.js';
 import { encoderDecoderLstm } from './lstm.js';
 import type { ParameterStore } from './parameters.js';
 import { InputEmbedding, VariableSelection, type VariableSpec } from './vsn.js';
+
+/** The LSTM implementation: the fused JS op by default; lstm-reference.ts has a tf-ops one (tests). */
+export type LstmKernel = typeof encoderDecoderLstm;
 
 export interface NetworkShape {
   hiddenSize: number;
@@ -77,11 +80,11 @@ export class TftNetwork {
   private readonly positionWise: Grn;
   private readonly outputGate: GateAddNorm;
   private readonly output: Linear;
-  private readonly mask: tf.Tensor2D;
 
   constructor(
     store: ParameterStore,
     readonly shape: NetworkShape,
+    private readonly lstm: LstmKernel = encoderDecoderLstm,
   ) {
     const h = shape.hiddenSize;
     for (const spec of [...shape.staticVariables, ...shape.encoderVariables, ...shape.decoderVariables]) {
@@ -111,12 +114,6 @@ export class TftNetwork {
     this.positionWise = new Grn(store, 'position_wise', { inputSize: h, hiddenSize: h, outputSize: h });
     this.outputGate = new GateAddNorm(store, 'output_gate', h, h);
     this.output = new Linear(store, 'output', h, shape.quantileCount);
-    this.mask = tf.keep(
-      tf.tensor2d(causalMask(shape.horizon, shape.encoderLength + shape.horizon), [
-        shape.horizon,
-        shape.encoderLength + shape.horizon,
-      ]),
-    );
   }
 
   private embed(variables: VariableSpec[], inputs: tf.Tensor2D[]): tf.Tensor2D[] {
@@ -165,7 +162,7 @@ export class TftNetwork {
       td,
       4 * h,
     ]) as tf.Tensor3D;
-    const lstmOut = encoderDecoderLstm(
+    const lstmOut = this.lstm(
       preEnc,
       preDec,
       this.encoderLstm.recurrent as tf.Tensor2D,
@@ -187,7 +184,7 @@ export class TftNetwork {
         h,
       ]) as tf.Tensor2D;
     const enrichedDecoder = decoderRows(enriched);
-    const attended = this.attention.apply(enrichedDecoder, enriched, batch, this.mask);
+    const attended = this.attention.apply(enrichedDecoder, enriched, batch);
     const gatedAttention = this.attentionGate.apply(attended.output, enrichedDecoder, run);
     const processed = this.positionWise.apply(gatedAttention, run);
     const final = this.outputGate.apply(processed, decoderRows(temporal), run);
@@ -203,9 +200,5 @@ export class TftNetwork {
       decoderWeights: decoder.weights,
       attention: attended.weights,
     };
-  }
-
-  dispose(): void {
-    this.mask.dispose();
   }
 }

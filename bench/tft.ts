@@ -1,0 +1,332 @@
+/**
+ * TFT benchmark: training-step time of src/models/tft on the wasm backend against the same
+ * architecture in PyTorch (bench/tft/reference_tft.py, Debian's python3-torch), seconds per epoch
+ * on two years of hourly data, peak RSS; optionally a full default training run and
+ * component-level before/after figures for the tuned pieces.
+ *
+ *   npx tsx bench/tft.ts [--hours 17520] [--extra 7] [--steps 5] [--hidden H] [--heads N]
+ *                        [--components] [--train] [--no-torch]
+ *
+ * Timings are wall seconds and process CPU seconds; on a shared machine the CPU figures are the
+ * steadier ones. Both sides run single-threaded (wasm without threads, torch with 1 thread here).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { Adam } from '../src/models/tft/adam.js';
+import { useWasmBackend } from '../src/models/tft/backend.js';
+import { hyperParamsSchema } from '../src/models/tft/config.js';
+import { dense } from '../src/models/tft/dense.js';
+import {
+  buildBatch,
+  columnStats,
+  decoderVariables,
+  encoderVariables,
+  prepareSeries,
+  staticVariables,
+  type FeatureSettings,
+} from '../src/models/tft/features.js';
+import { tftFactory } from '../src/models/tft/index.js';
+import { pinballLoss } from '../src/models/tft/loss.js';
+import { encoderDecoderLstm } from '../src/models/tft/lstm.js';
+import { referenceEncoderDecoderLstm } from '../src/models/tft/lstm-reference.js';
+import { TftNetwork } from '../src/models/tft/network.js';
+import { ParameterStore } from '../src/models/tft/parameters.js';
+import { Rng } from '../src/models/tft/random.js';
+import { syntheticFrame } from '../src/models/tft/synthetic.js';
+import { planWindows, toInputs } from '../src/models/tft/training.js';
+import { inputWidth } from '../src/models/tft/vsn.js';
+
+const PYTHON = '/usr/bin/python3';
+const REFERENCE_SCRIPT = fileURLToPath(new URL('./tft/reference_tft.py', import.meta.url));
+const BATCH = 64;
+const ENCODER = 168;
+const HORIZON = 168;
+const QUANTILES = [0.1, 0.5, 0.9];
+const VALIDATION_HOURS = 14 * 24;
+
+function flag(name: string): boolean {
+  return process.argv.includes(`--${name}`);
+}
+
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] !== undefined ? Number(process.argv[i + 1]) : fallback;
+}
+
+interface Timing {
+  wall: number;
+  cpu: number;
+}
+
+function timed(run: () => void): Timing {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  run();
+  const cpu = process.cpuUsage(cpu0);
+  return { wall: (performance.now() - t0) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function summary(timings: Timing[]): { wall: number; cpu: number; wallMin: number; cpuMin: number } {
+  return {
+    wall: median(timings.map((t) => t.wall)),
+    cpu: median(timings.map((t) => t.cpu)),
+    wallMin: Math.min(...timings.map((t) => t.wall)),
+    cpuMin: Math.min(...timings.map((t) => t.cpu)),
+  };
+}
+
+const fmt = (x: number, digits = 2) => x.toFixed(digits);
+
+async function main(): Promise<void> {
+  await useWasmBackend();
+  const defaults = hyperParamsSchema.parse({});
+  const hidden = option('hidden', defaults.hiddenSize);
+  const heads = option('heads', defaults.attentionHeads);
+  const hours = option('hours', 17_520);
+  const extra = option('extra', 7);
+  const steps = option('steps', 5);
+  console.log(
+    `TFT bench: ${hours} h synthetic frame, target + ${extra} past columns, encoder ${ENCODER}, horizon ${HORIZON}, ` +
+      `hidden ${hidden}, heads ${heads}, batch ${BATCH}, dropout ${defaults.dropout}`,
+  );
+  console.log(`backend ${tf.getBackend()}, SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT')}, node ${process.version}`);
+
+  const frame = syntheticFrame({ hours, extraColumns: extra, seed: 1, missingRate: 0.01 });
+  const pastColumns = Object.keys(frame.columns).filter((name) => name !== 'dc_load_mw');
+  const validationFrom = hours - VALIDATION_HOURS;
+  const settings: FeatureSettings = {
+    target: 'dc_load_mw',
+    region: 'IE',
+    pastColumns,
+    encoderLength: ENCODER,
+    horizon: HORIZON,
+    normalisation: {
+      target: columnStats(frame.columns.dc_load_mw!, validationFrom),
+      past: Object.fromEntries(pastColumns.map((name) => [name, columnStats(frame.columns[name]!, validationFrom)])),
+    },
+  };
+  const series = prepareSeries(frame, settings);
+  const plan = planWindows(series, settings, VALIDATION_HOURS, defaults.windowStride, defaults.validationStride);
+  const shape = {
+    hiddenSize: hidden,
+    attentionHeads: heads,
+    encoderLength: ENCODER,
+    horizon: HORIZON,
+    quantileCount: QUANTILES.length,
+    staticVariables: staticVariables(),
+    encoderVariables: encoderVariables(pastColumns),
+    decoderVariables: decoderVariables(),
+  };
+  const store = new ParameterStore(new Rng(1));
+  const network = new TftNetwork(store, shape);
+  const variables = store.list();
+  const optimizer = new Adam(variables, { learningRate: defaults.learningRate, clipNorm: defaults.gradientClipNorm });
+  const run = { training: true, dropout: defaults.dropout, rng: new Rng(2) };
+  const arrays = buildBatch(series, settings, { origins: plan.trainOrigins.slice(0, BATCH), withTargets: true });
+  const inputs = toInputs(arrays, network);
+  const targets = tf.tensor2d(arrays.targets!, [BATCH, HORIZON]);
+  const mask = tf.tensor2d(arrays.mask!, [BATCH, HORIZON]);
+  const step = () =>
+    tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(
+        () => pinballLoss(network.apply(inputs, run).quantiles, targets, mask, QUANTILES),
+        variables,
+      );
+      optimizer.step(variables.map((variable) => grads[variable.name]!));
+      value.dataSync();
+    });
+  const forwardOnly = () =>
+    tf.tidy(() => {
+      network.apply(inputs, { training: false, dropout: 0 }).quantiles.dataSync();
+    });
+
+  // --- training step, tfjs -------------------------------------------------------------------
+  step();
+  step();
+  const tfSteps = Array.from({ length: steps }, () => timed(step));
+  const tfStep = summary(tfSteps);
+  const forward = summary(Array.from({ length: 3 }, () => timed(forwardOnly)));
+  console.log(`\nparameters: ${store.count()} in ${variables.length} tensors`);
+  console.log(
+    `tfjs-wasm training step (batch ${BATCH}, fwd+bwd+Adam): median ${fmt(tfStep.wall)} s wall / ${fmt(tfStep.cpu)} s CPU ` +
+      `(min ${fmt(tfStep.wallMin)} / ${fmt(tfStep.cpuMin)}); steps: ${tfSteps.map((t) => fmt(t.wall)).join(' ')}`,
+  );
+  console.log(`tfjs-wasm forward only (batch ${BATCH}): median ${fmt(forward.wall)} s wall / ${fmt(forward.cpu)} s CPU`);
+
+  // --- epoch: train batches + validation forward passes ---------------------------------------
+  const trainBatches = Math.ceil(plan.trainOrigins.length / defaults.batchSize);
+  const validationBatches = Math.ceil(plan.validationOrigins.length / defaults.batchSize);
+  const epochWall = trainBatches * tfStep.wall + validationBatches * forward.wall;
+  console.log(
+    `epoch (default stride ${defaults.windowStride} h): ${plan.trainOrigins.length} training windows = ${trainBatches} steps, ` +
+      `${plan.validationOrigins.length} validation windows; estimated ${fmt(epochWall, 1)} s per epoch, ` +
+      `${fmt((epochWall * defaults.maxEpochs) / 60, 1)} min for maxEpochs ${defaults.maxEpochs}`,
+  );
+
+  // --- baseline: the same step in PyTorch -----------------------------------------------------
+  let torch: ReturnType<typeof summary> | undefined;
+  if (!flag('no-torch')) {
+    if (!existsSync(PYTHON)) {
+      console.log('\nPyTorch baseline skipped: /usr/bin/python3 not found');
+    } else {
+      const widths = (specs: typeof shape.staticVariables) => specs.map(inputWidth);
+      const config = {
+        batch: BATCH,
+        encoder: ENCODER,
+        horizon: HORIZON,
+        hidden,
+        heads,
+        dropout: defaults.dropout,
+        steps: steps + 2,
+        static: widths(shape.staticVariables),
+        encoderWidths: widths(shape.encoderVariables),
+        decoderWidths: widths(shape.decoderVariables),
+        quantiles: QUANTILES,
+      };
+      const result = spawnSync(PYTHON, [REFERENCE_SCRIPT, JSON.stringify(config)], { encoding: 'utf8' });
+      if (result.status !== 0) {
+        console.log(`\nPyTorch baseline failed (apt-get install -y python3-torch?): ${result.stderr.trim().split('\n').at(-1)}`);
+      } else {
+        const parsed = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
+          torch: string;
+          threads: number;
+          parameters: number;
+          stepSeconds: number[];
+          stepCpuSeconds: number[];
+        };
+        // The first two steps warm up, as on the tfjs side.
+        const timings = parsed.stepSeconds.slice(2).map((wall, i) => ({ wall, cpu: parsed.stepCpuSeconds[i + 2]! }));
+        torch = summary(timings);
+        console.log(
+          `\nPyTorch ${parsed.torch} (${parsed.threads} thread, ${parsed.parameters} parameters) training step: ` +
+            `median ${fmt(torch.wall)} s wall / ${fmt(torch.cpu)} s CPU (min ${fmt(torch.wallMin)} / ${fmt(torch.cpuMin)})`,
+        );
+        console.log(
+          `ratio tfjs / torch: ${fmt(tfStep.wall / torch.wall)}x wall, ${fmt(tfStep.cpu / torch.cpu)}x CPU ` +
+            `(best-of: ${fmt(tfStep.wallMin / torch.wallMin)}x wall, ${fmt(tfStep.cpuMin / torch.cpuMin)}x CPU)`,
+        );
+      }
+    }
+  }
+
+  // --- tuned components against their untuned form (same inputs, same run) ---------------------
+  if (flag('components')) await components(hidden, variables);
+
+  // --- full default training run ---------------------------------------------------------------
+  if (flag('train')) {
+    const model = tftFactory.create();
+    const epochTimes: number[] = [];
+    let last = performance.now();
+    const report = await model.fit(
+      { region: 'IE', target: 'dc_load_mw', frame },
+      {
+        horizon: HORIZON,
+        contextLength: ENCODER,
+        quantiles: QUANTILES,
+        seed: 1,
+        validationHours: VALIDATION_HOURS,
+        onProgress: (progress) => {
+          const now = performance.now();
+          epochTimes.push((now - last) / 1000);
+          last = now;
+          console.log(
+            `  epoch ${progress.step}/${progress.totalSteps}: loss ${fmt(progress.metrics.loss!, 4)}, ` +
+              `val_loss ${fmt(progress.metrics.val_loss ?? Number.NaN, 4)}, ${fmt(epochTimes.at(-1)!, 1)} s`,
+          );
+        },
+      },
+    );
+    console.log(
+      `\nfull training (defaults): ${report.steps} epochs (best ${report.bestStep}) in ${fmt(report.seconds, 1)} s = ` +
+        `${fmt(report.seconds / 60, 1)} min; median epoch ${fmt(median(epochTimes), 1)} s`,
+    );
+    model.dispose();
+  }
+
+  console.log(`\npeak RSS: ${fmt(process.resourceUsage().maxRSS / 1024, 0)} MB`);
+  console.log(
+    JSON.stringify({
+      tfjsStepWall: tfStep.wall,
+      tfjsStepCpu: tfStep.cpu,
+      torchStepWall: torch?.wall ?? null,
+      torchStepCpu: torch?.cpu ?? null,
+      epochSecondsEstimate: epochWall,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+    }),
+  );
+}
+
+/** Before/after for the pieces tuned on wasm, each measured on its own at full size. */
+async function components(hidden: number, variables: tf.Variable[]): Promise<void> {
+  console.log('\ncomponents (before → after, wall / CPU seconds):');
+  const rng = new Rng(3);
+  const random = (shape: number[], scale = 1) =>
+    tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.uniform(-scale, scale)), shape);
+  const report = (name: string, before: Timing, after: Timing) =>
+    console.log(
+      `  ${name.padEnd(44)} ${fmt(before.wall)} / ${fmt(before.cpu)}  →  ${fmt(after.wall)} / ${fmt(after.cpu)}  ` +
+        `(${fmt(before.cpu / after.cpu, 1)}x CPU)`,
+    );
+
+  // LSTM encoder-decoder, forward + backward.
+  const lstmInputs = [
+    random([BATCH, ENCODER, 4 * hidden]),
+    random([BATCH, HORIZON, 4 * hidden]),
+    random([hidden, 4 * hidden], 0.3),
+    random([hidden, 4 * hidden], 0.3),
+    random([BATCH, hidden]),
+    random([BATCH, hidden]),
+  ];
+  const lstmGrad = (lstm: typeof encoderDecoderLstm) => () =>
+    tf.tidy(() => {
+      const grads = tf.grads((...xs: tf.Tensor[]) => tf.sum(lstm(...(xs as Parameters<typeof lstm>))))(lstmInputs);
+      grads.forEach((g) => g.dataSync());
+    });
+  lstmGrad(encoderDecoderLstm)();
+  report('LSTM 336 steps fwd+bwd (tf-ops loop → JS op)', timed(lstmGrad(referenceEncoderDecoderLstm)), timed(lstmGrad(encoderDecoderLstm)));
+
+  // Linear layer backward: tf.matMul autodiff (transposed matMuls) vs explicit transposes.
+  const x = random([BATCH * ENCODER, hidden]) as tf.Tensor2D;
+  const w = random([hidden, hidden]) as tf.Tensor2D;
+  const b = random([hidden]) as tf.Tensor1D;
+  const denseGrad = (f: (a: tf.Tensor2D, c: tf.Tensor2D, d: tf.Tensor1D) => tf.Tensor2D) => () =>
+    tf.tidy(() => {
+      for (let i = 0; i < 20; i++) {
+        const grads = tf.grads((a, c, d) => tf.sum(f(a as tf.Tensor2D, c as tf.Tensor2D, d as tf.Tensor1D)))([x, w, b]);
+        grads.forEach((g) => g.dataSync());
+      }
+    });
+  const tfDense = (a: tf.Tensor2D, c: tf.Tensor2D, d: tf.Tensor1D) => tf.add(tf.matMul(a, c), d) as tf.Tensor2D;
+  denseGrad(dense)();
+  denseGrad(tfDense)();
+  report(`20 × dense [${BATCH * ENCODER},${hidden}]·[${hidden},${hidden}] fwd+bwd`, timed(denseGrad(tfDense)), timed(denseGrad(dense)));
+
+  // Adam over the network's parameter tensors.
+  const grads = variables.map((v) => tf.randomNormal(v.shape, 0, 0.01, 'float32', 4));
+  const copies = variables.map((v) => tf.variable(v.clone()));
+  const tfAdam = tf.train.adam(1e-3);
+  const jsAdam = new Adam(copies, { learningRate: 1e-3 });
+  const named = copies.map((v, i) => ({ name: v.name, tensor: grads[i]! }));
+  const tfAdamStep = () => {
+    for (let i = 0; i < 5; i++) tfAdam.applyGradients(named);
+    copies[0]!.dataSync();
+  };
+  const jsAdamStep = () => {
+    for (let i = 0; i < 5; i++) jsAdam.step(grads);
+  };
+  tfAdamStep();
+  jsAdamStep();
+  report(`5 × Adam update, ${variables.length} tensors (tf.train → JS)`, timed(tfAdamStep), timed(jsAdamStep));
+  tfAdam.dispose();
+  tf.dispose([...grads, ...copies, ...lstmInputs, x, w, b]);
+}
+
+await main();
