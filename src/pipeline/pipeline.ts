@@ -65,8 +65,8 @@ const STEP_TAG = 'step.';
 export function pipelineSteps(request: Pick<PipelineRequest, 'targets' | 'models' | 'ingest'>): string[] {
   const steps = request.ingest === false ? [] : ['ingest'];
   for (const target of request.targets) {
-    for (const model of request.models) steps.push(`train:${target}:${model}`);
-    steps.push(`forecast:${target}`);
+    for (const model of request.models) steps.push(`train/${target}/${model}`);
+    steps.push(`forecast/${target}`);
   }
   return steps;
 }
@@ -161,9 +161,7 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest):
         const outcome = await runStep(deps, request, run, step);
         const seconds = Number(((performance.now() - started) / 1000).toFixed(1));
         await run.setTag(`${STEP_TAG}${step}`, outcome);
-        await run.logMetrics([
-          { key: `seconds.${step.replaceAll(':', '.')}`, value: seconds, step: 0, timestamp: Date.now() },
-        ]);
+        await run.logMetrics([{ key: `seconds/${step}`, value: seconds, step: 0, timestamp: Date.now() }]);
         results.push({ step, status: 'done', seconds, summary: outcome });
         onStep?.({ kind: 'done', step, seconds, summary: outcome });
       }
@@ -180,7 +178,7 @@ async function runStep(
 ): Promise<string> {
   const { config, store, tracker, registry } = deps;
   const { region, signal, onStep } = request;
-  const [kind, target, model] = step.split(':') as [string, string | undefined, string | undefined];
+  const [kind, target, model] = step.split('/') as [string, string | undefined, string | undefined];
   if (kind === 'ingest') {
     const plan = await planIngest(config, { ...(request.ingest || {}), ...(signal ? { signal } : {}) });
     const { reportId, report } = await runIngest(store, {
