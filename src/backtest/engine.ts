@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { DcgridError, ErrorCodes } from '../lib/errors.js';
 import { HOUR_MS } from '../lib/time.js';
-import { fitAt, forecastAt } from '../models/harness.js';
+import { checkHourlyFrame, fitAt, forecastAt } from '../models/harness.js';
 import type { ModelFactory, HourlyFrame, TrainingProgress } from '../models/types.js';
 import { resolveBacktestConfig, type BacktestConfig, type BacktestConfigInput } from './config.js';
 import { MetricAccumulator, seasonalNaiveScale, type MetricValues } from './metrics.js';
@@ -94,12 +94,8 @@ export async function runBacktest(
   const config = resolveBacktestConfig(input);
   const createdAt = options.now ?? new Date();
   const factories = config.models.map((name) => options.factory(name));
-  const y = frame.columns[config.target];
-  if (y === undefined) {
-    throw new DcgridError(ErrorCodes.VALUE_INVALID, `The frame has no column "${config.target}".`, {
-      column: config.target,
-    });
-  }
+  checkHourlyFrame(frame, [config.target]);
+  const y = frame.columns[config.target]!;
   const origins = planOrigins(frame, config.target, config.horizon, config.origins);
   const first = frame.ts[0]!;
   const originRows = origins.map((origin) => Math.round((origin - first) / HOUR_MS));
