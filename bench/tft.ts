@@ -10,8 +10,9 @@
  * Timings are wall seconds and process CPU seconds; on a shared machine the CPU figures are the
  * steadier ones. Both sides run single-threaded (wasm without threads, torch with 1 thread here).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { Adam } from '../src/models/tft/adam.js';
@@ -34,9 +35,10 @@ import { referenceEncoderDecoderLstm } from '../src/models/tft/lstm-reference.js
 import { TftNetwork } from '../src/models/tft/network.js';
 import { ParameterStore } from '../src/models/tft/parameters.js';
 import { Rng } from '../src/models/tft/random.js';
-import { syntheticFrame } from '../src/models/tft/synthetic.js';
+import { sliceFrame, syntheticFrame } from '../src/models/tft/synthetic.js';
+import type { HourlyFrame } from '../src/models/types.js';
 import { planWindows, toInputs } from '../src/models/tft/training.js';
-import { inputWidth } from '../src/models/tft/vsn.js';
+import { inputWidth, type VariableSpec } from '../src/models/tft/vsn.js';
 
 const PYTHON = '/usr/bin/python3';
 const REFERENCE_SCRIPT = fileURLToPath(new URL('./tft/reference_tft.py', import.meta.url));
@@ -97,7 +99,9 @@ async function main(): Promise<void> {
     `TFT bench: ${hours} h synthetic frame, target + ${extra} past columns, encoder ${ENCODER}, horizon ${HORIZON}, ` +
       `hidden ${hidden}, heads ${heads}, batch ${BATCH}, dropout ${defaults.dropout}`,
   );
-  console.log(`backend ${tf.getBackend()}, SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT')}, node ${process.version}`);
+  console.log(
+    `backend ${tf.getBackend()}, SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT')}, node ${process.version}`,
+  );
 
   const frame = syntheticFrame({ hours, extraColumns: extra, seed: 1, missingRate: 0.01 });
   const pastColumns = Object.keys(frame.columns).filter((name) => name !== 'dc_load_mw');
@@ -110,11 +114,19 @@ async function main(): Promise<void> {
     horizon: HORIZON,
     normalisation: {
       target: columnStats(frame.columns.dc_load_mw!, validationFrom),
-      past: Object.fromEntries(pastColumns.map((name) => [name, columnStats(frame.columns[name]!, validationFrom)])),
+      past: Object.fromEntries(
+        pastColumns.map((name) => [name, columnStats(frame.columns[name]!, validationFrom)]),
+      ),
     },
   };
   const series = prepareSeries(frame, settings);
-  const plan = planWindows(series, settings, VALIDATION_HOURS, defaults.windowStride, defaults.validationStride);
+  const plan = planWindows(
+    series,
+    settings,
+    VALIDATION_HOURS,
+    defaults.windowStride,
+    defaults.validationStride,
+  );
   const shape = {
     hiddenSize: hidden,
     attentionHeads: heads,
@@ -128,9 +140,15 @@ async function main(): Promise<void> {
   const store = new ParameterStore(new Rng(1));
   const network = new TftNetwork(store, shape);
   const variables = store.list();
-  const optimizer = new Adam(variables, { learningRate: defaults.learningRate, clipNorm: defaults.gradientClipNorm });
+  const optimizer = new Adam(variables, {
+    learningRate: defaults.learningRate,
+    clipNorm: defaults.gradientClipNorm,
+  });
   const run = { training: true, dropout: defaults.dropout, rng: new Rng(2) };
-  const arrays = buildBatch(series, settings, { origins: plan.trainOrigins.slice(0, BATCH), withTargets: true });
+  const arrays = buildBatch(series, settings, {
+    origins: plan.trainOrigins.slice(0, BATCH),
+    withTargets: true,
+  });
   const inputs = toInputs(arrays, network);
   const targets = tf.tensor2d(arrays.targets!, [BATCH, HORIZON]);
   const mask = tf.tensor2d(arrays.mask!, [BATCH, HORIZON]);
@@ -148,10 +166,22 @@ async function main(): Promise<void> {
       network.apply(inputs, { training: false, dropout: 0 }).quantiles.dataSync();
     });
 
-  // --- training step, tfjs -------------------------------------------------------------------
+  // --- training step: tfjs and PyTorch interleaved, step for step ---------------------------------
+  // The machine is shared: alternating the two keeps both under the same background load.
+  const torch = flag('no-torch') ? undefined : await startTorch(shape, hidden, heads, defaults.dropout);
   step();
   step();
-  const tfSteps = Array.from({ length: steps }, () => timed(step));
+  if (torch) {
+    await torch.step();
+    await torch.step();
+  }
+  const tfSteps: Timing[] = [];
+  const torchSteps: Timing[] = [];
+  for (let i = 0; i < steps; i++) {
+    tfSteps.push(timed(step));
+    if (torch) torchSteps.push(await torch.step());
+  }
+  torch?.stop();
   const tfStep = summary(tfSteps);
   const forward = summary(Array.from({ length: 3 }, () => timed(forwardOnly)));
   console.log(`\nparameters: ${store.count()} in ${variables.length} tensors`);
@@ -159,7 +189,21 @@ async function main(): Promise<void> {
     `tfjs-wasm training step (batch ${BATCH}, fwd+bwd+Adam): median ${fmt(tfStep.wall)} s wall / ${fmt(tfStep.cpu)} s CPU ` +
       `(min ${fmt(tfStep.wallMin)} / ${fmt(tfStep.cpuMin)}); steps: ${tfSteps.map((t) => fmt(t.wall)).join(' ')}`,
   );
-  console.log(`tfjs-wasm forward only (batch ${BATCH}): median ${fmt(forward.wall)} s wall / ${fmt(forward.cpu)} s CPU`);
+  console.log(
+    `tfjs-wasm forward only (batch ${BATCH}): median ${fmt(forward.wall)} s wall / ${fmt(forward.cpu)} s CPU`,
+  );
+  let torchStep: ReturnType<typeof summary> | undefined;
+  if (torch) {
+    torchStep = summary(torchSteps);
+    console.log(
+      `${torch.label} training step: median ${fmt(torchStep.wall)} s wall / ${fmt(torchStep.cpu)} s CPU ` +
+        `(min ${fmt(torchStep.wallMin)} / ${fmt(torchStep.cpuMin)}); steps: ${torchSteps.map((t) => fmt(t.wall)).join(' ')}`,
+    );
+    console.log(
+      `ratio tfjs / torch: median ${fmt(tfStep.wall / torchStep.wall)}x wall, ${fmt(tfStep.cpu / torchStep.cpu)}x CPU; ` +
+        `best-of ${fmt(tfStep.wallMin / torchStep.wallMin)}x wall, ${fmt(tfStep.cpuMin / torchStep.cpuMin)}x CPU`,
+    );
+  }
 
   // --- epoch: train batches + validation forward passes ---------------------------------------
   const trainBatches = Math.ceil(plan.trainOrigins.length / defaults.batchSize);
@@ -171,97 +215,157 @@ async function main(): Promise<void> {
       `${fmt((epochWall * defaults.maxEpochs) / 60, 1)} min for maxEpochs ${defaults.maxEpochs}`,
   );
 
-  // --- baseline: the same step in PyTorch -----------------------------------------------------
-  let torch: ReturnType<typeof summary> | undefined;
-  if (!flag('no-torch')) {
-    if (!existsSync(PYTHON)) {
-      console.log('\nPyTorch baseline skipped: /usr/bin/python3 not found');
-    } else {
-      const widths = (specs: typeof shape.staticVariables) => specs.map(inputWidth);
-      const config = {
-        batch: BATCH,
-        encoder: ENCODER,
-        horizon: HORIZON,
-        hidden,
-        heads,
-        dropout: defaults.dropout,
-        steps: steps + 2,
-        static: widths(shape.staticVariables),
-        encoderWidths: widths(shape.encoderVariables),
-        decoderWidths: widths(shape.decoderVariables),
-        quantiles: QUANTILES,
-      };
-      const result = spawnSync(PYTHON, [REFERENCE_SCRIPT, JSON.stringify(config)], { encoding: 'utf8' });
-      if (result.status !== 0) {
-        console.log(`\nPyTorch baseline failed (apt-get install -y python3-torch?): ${result.stderr.trim().split('\n').at(-1)}`);
-      } else {
-        const parsed = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
-          torch: string;
-          threads: number;
-          parameters: number;
-          stepSeconds: number[];
-          stepCpuSeconds: number[];
-        };
-        // The first two steps warm up, as on the tfjs side.
-        const timings = parsed.stepSeconds.slice(2).map((wall, i) => ({ wall, cpu: parsed.stepCpuSeconds[i + 2]! }));
-        torch = summary(timings);
-        console.log(
-          `\nPyTorch ${parsed.torch} (${parsed.threads} thread, ${parsed.parameters} parameters) training step: ` +
-            `median ${fmt(torch.wall)} s wall / ${fmt(torch.cpu)} s CPU (min ${fmt(torch.wallMin)} / ${fmt(torch.cpuMin)})`,
-        );
-        console.log(
-          `ratio tfjs / torch: ${fmt(tfStep.wall / torch.wall)}x wall, ${fmt(tfStep.cpu / torch.cpu)}x CPU ` +
-            `(best-of: ${fmt(tfStep.wallMin / torch.wallMin)}x wall, ${fmt(tfStep.cpuMin / torch.cpuMin)}x CPU)`,
-        );
-      }
-    }
-  }
-
   // --- tuned components against their untuned form (same inputs, same run) ---------------------
   if (flag('components')) await components(hidden, variables);
 
   // --- full default training run ---------------------------------------------------------------
-  if (flag('train')) {
-    const model = tftFactory.create();
-    const epochTimes: number[] = [];
-    let last = performance.now();
-    const report = await model.fit(
-      { region: 'IE', target: 'dc_load_mw', frame },
-      {
-        horizon: HORIZON,
-        contextLength: ENCODER,
-        quantiles: QUANTILES,
-        seed: 1,
-        validationHours: VALIDATION_HOURS,
-        onProgress: (progress) => {
-          const now = performance.now();
-          epochTimes.push((now - last) / 1000);
-          last = now;
-          console.log(
-            `  epoch ${progress.step}/${progress.totalSteps}: loss ${fmt(progress.metrics.loss!, 4)}, ` +
-              `val_loss ${fmt(progress.metrics.val_loss ?? Number.NaN, 4)}, ${fmt(epochTimes.at(-1)!, 1)} s`,
-          );
-        },
-      },
-    );
-    console.log(
-      `\nfull training (defaults): ${report.steps} epochs (best ${report.bestStep}) in ${fmt(report.seconds, 1)} s = ` +
-        `${fmt(report.seconds / 60, 1)} min; median epoch ${fmt(median(epochTimes), 1)} s`,
-    );
-    model.dispose();
-  }
+  if (flag('train')) await fullTraining(frame);
 
   console.log(`\npeak RSS: ${fmt(process.resourceUsage().maxRSS / 1024, 0)} MB`);
   console.log(
     JSON.stringify({
       tfjsStepWall: tfStep.wall,
       tfjsStepCpu: tfStep.cpu,
-      torchStepWall: torch?.wall ?? null,
-      torchStepCpu: torch?.cpu ?? null,
+      torchStepWall: torchStep?.wall ?? null,
+      torchStepCpu: torchStep?.cpu ?? null,
       epochSecondsEstimate: epochWall,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
     }),
   );
+}
+
+/**
+ * Trains with the default parameters on all but the last week (the last 14 days of the rest for
+ * early stopping), then forecasts the held-out week from its start: seconds per epoch, total
+ * time, and the P50 error against seasonal naive forecasts as a sanity check.
+ */
+async function fullTraining(frame: HourlyFrame): Promise<void> {
+  const hours = frame.ts.length;
+  const heldOut = HORIZON;
+  const training = sliceFrame(frame, 0, hours - heldOut);
+  const model = tftFactory.create();
+  const epochTimes: number[] = [];
+  let last = performance.now();
+  console.log('\nfull training with default parameters:');
+  const report = await model.fit(
+    { region: 'IE', target: 'dc_load_mw', frame: training },
+    {
+      horizon: HORIZON,
+      contextLength: ENCODER,
+      quantiles: QUANTILES,
+      seed: 1,
+      validationHours: VALIDATION_HOURS,
+      onProgress: (progress) => {
+        const now = performance.now();
+        epochTimes.push((now - last) / 1000);
+        last = now;
+        console.log(
+          `  epoch ${progress.step}/${progress.totalSteps}: loss ${fmt(progress.metrics.loss!, 4)}, ` +
+            `val_loss ${fmt(progress.metrics.val_loss ?? Number.NaN, 4)}, ${fmt(epochTimes.at(-1)!, 1)} s`,
+        );
+      },
+    },
+  );
+  console.log(
+    `full training: ${report.steps} epochs (best ${report.bestStep}) in ${fmt(report.seconds, 1)} s = ` +
+      `${fmt(report.seconds / 60, 1)} min; median epoch ${fmt(median(epochTimes), 1)} s`,
+  );
+  const forecast = await model.forecast(training, { horizon: HORIZON });
+  const actual = frame.columns.dc_load_mw!;
+  const origin = hours - heldOut;
+  const mae = (predict: (h: number) => number) => {
+    let sum = 0;
+    let count = 0;
+    for (let h = 0; h < HORIZON; h++) {
+      const y = actual[origin + h]!;
+      const p = predict(h);
+      if (Number.isFinite(y) && Number.isFinite(p)) {
+        sum += Math.abs(y - p);
+        count++;
+      }
+    }
+    return sum / count;
+  };
+  let covered = 0;
+  for (let h = 0; h < HORIZON; h++) {
+    const y = actual[origin + h]!;
+    if (y >= forecast.values[0]![h]! && y <= forecast.values[2]![h]!) covered++;
+  }
+  console.log(
+    `held-out week: P50 MAE ${fmt(mae((h) => forecast.values[1]![h]!))}, seasonal naive 24 h ` +
+      `${fmt(mae((h) => actual[origin - 24 + (h % 24)]!))}, seasonal naive 168 h ${fmt(mae((h) => actual[origin - 168 + h]!))}; ` +
+      `P10-P90 coverage ${fmt(covered / HORIZON)}`,
+  );
+  model.dispose();
+}
+
+interface TorchRunner {
+  label: string;
+  step(): Promise<Timing>;
+  stop(): void;
+}
+
+/**
+ * Starts bench/tft/reference_tft.py in --serve mode with the same widths as the tfjs network, or
+ * returns undefined (with a note) when Debian's PyTorch is missing.
+ */
+async function startTorch(
+  shape: {
+    staticVariables: VariableSpec[];
+    encoderVariables: VariableSpec[];
+    decoderVariables: VariableSpec[];
+  },
+  hidden: number,
+  heads: number,
+  dropout: number,
+): Promise<TorchRunner | undefined> {
+  if (!existsSync(PYTHON)) {
+    console.log('PyTorch baseline skipped: /usr/bin/python3 not found');
+    return undefined;
+  }
+  const config = {
+    batch: BATCH,
+    encoder: ENCODER,
+    horizon: HORIZON,
+    hidden,
+    heads,
+    dropout,
+    static: shape.staticVariables.map(inputWidth),
+    encoderWidths: shape.encoderVariables.map(inputWidth),
+    decoderWidths: shape.decoderVariables.map(inputWidth),
+    quantiles: QUANTILES,
+  };
+  const child = spawn(PYTHON, [REFERENCE_SCRIPT, JSON.stringify(config), '--serve'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async (): Promise<string | undefined> => {
+    const line = await lines.next();
+    return line.done ? undefined : line.value;
+  };
+  const first = await next();
+  if (first === undefined) {
+    console.log(
+      `PyTorch baseline skipped (apt-get install -y python3-torch?): ${stderr.trim().split('\n').at(-1)}`,
+    );
+    return undefined;
+  }
+  const meta = JSON.parse(first) as { torch: string; threads: number; parameters: number };
+  return {
+    label: `PyTorch ${meta.torch} (${meta.threads} thread, ${meta.parameters} parameters)`,
+    async step() {
+      child.stdin.write('step\n');
+      const line = await next();
+      if (line === undefined) throw new Error(`PyTorch reference stopped: ${stderr}`);
+      const { wall, cpu } = JSON.parse(line) as Timing;
+      return { wall, cpu };
+    },
+    stop() {
+      child.stdin.end('quit\n');
+    },
+  };
 }
 
 /** Before/after for the pieces tuned on wasm, each measured on its own at full size. */
@@ -269,7 +373,10 @@ async function components(hidden: number, variables: tf.Variable[]): Promise<voi
   console.log('\ncomponents (before → after, wall / CPU seconds):');
   const rng = new Rng(3);
   const random = (shape: number[], scale = 1) =>
-    tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.uniform(-scale, scale)), shape);
+    tf.tensor(
+      Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.uniform(-scale, scale)),
+      shape,
+    );
   const report = (name: string, before: Timing, after: Timing) =>
     console.log(
       `  ${name.padEnd(44)} ${fmt(before.wall)} / ${fmt(before.cpu)}  →  ${fmt(after.wall)} / ${fmt(after.cpu)}  ` +
@@ -287,11 +394,17 @@ async function components(hidden: number, variables: tf.Variable[]): Promise<voi
   ];
   const lstmGrad = (lstm: typeof encoderDecoderLstm) => () =>
     tf.tidy(() => {
-      const grads = tf.grads((...xs: tf.Tensor[]) => tf.sum(lstm(...(xs as Parameters<typeof lstm>))))(lstmInputs);
+      const grads = tf.grads((...xs: tf.Tensor[]) => tf.sum(lstm(...(xs as Parameters<typeof lstm>))))(
+        lstmInputs,
+      );
       grads.forEach((g) => g.dataSync());
     });
   lstmGrad(encoderDecoderLstm)();
-  report('LSTM 336 steps fwd+bwd (tf-ops loop → JS op)', timed(lstmGrad(referenceEncoderDecoderLstm)), timed(lstmGrad(encoderDecoderLstm)));
+  report(
+    'LSTM 336 steps fwd+bwd (tf-ops loop → JS op)',
+    timed(lstmGrad(referenceEncoderDecoderLstm)),
+    timed(lstmGrad(encoderDecoderLstm)),
+  );
 
   // Linear layer backward: tf.matMul autodiff (transposed matMuls) vs explicit transposes.
   const x = random([BATCH * ENCODER, hidden]) as tf.Tensor2D;
@@ -300,14 +413,23 @@ async function components(hidden: number, variables: tf.Variable[]): Promise<voi
   const denseGrad = (f: (a: tf.Tensor2D, c: tf.Tensor2D, d: tf.Tensor1D) => tf.Tensor2D) => () =>
     tf.tidy(() => {
       for (let i = 0; i < 20; i++) {
-        const grads = tf.grads((a, c, d) => tf.sum(f(a as tf.Tensor2D, c as tf.Tensor2D, d as tf.Tensor1D)))([x, w, b]);
+        const grads = tf.grads((a, c, d) => tf.sum(f(a as tf.Tensor2D, c as tf.Tensor2D, d as tf.Tensor1D)))([
+          x,
+          w,
+          b,
+        ]);
         grads.forEach((g) => g.dataSync());
       }
     });
-  const tfDense = (a: tf.Tensor2D, c: tf.Tensor2D, d: tf.Tensor1D) => tf.add(tf.matMul(a, c), d) as tf.Tensor2D;
+  const tfDense = (a: tf.Tensor2D, c: tf.Tensor2D, d: tf.Tensor1D) =>
+    tf.add(tf.matMul(a, c), d) as tf.Tensor2D;
   denseGrad(dense)();
   denseGrad(tfDense)();
-  report(`20 × dense [${BATCH * ENCODER},${hidden}]·[${hidden},${hidden}] fwd+bwd`, timed(denseGrad(tfDense)), timed(denseGrad(dense)));
+  report(
+    `20 × dense [${BATCH * ENCODER},${hidden}]·[${hidden},${hidden}] fwd+bwd`,
+    timed(denseGrad(tfDense)),
+    timed(denseGrad(dense)),
+  );
 
   // Adam over the network's parameter tensors.
   const grads = variables.map((v) => tf.randomNormal(v.shape, 0, 0.01, 'float32', 4));
@@ -324,7 +446,11 @@ async function components(hidden: number, variables: tf.Variable[]): Promise<voi
   };
   tfAdamStep();
   jsAdamStep();
-  report(`5 × Adam update, ${variables.length} tensors (tf.train → JS)`, timed(tfAdamStep), timed(jsAdamStep));
+  report(
+    `5 × Adam update, ${variables.length} tensors (tf.train → JS)`,
+    timed(tfAdamStep),
+    timed(jsAdamStep),
+  );
   tfAdam.dispose();
   tf.dispose([...grads, ...copies, ...lstmInputs, x, w, b]);
 }

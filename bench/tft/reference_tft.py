@@ -6,8 +6,11 @@ GRNs, LSTM encoder-decoder started from the static context, gated skip, static e
 interpretable multi-head attention over all positions with decoder-causal mask, position-wise GRN,
 output gate, quantile head, pinball loss, Adam with global-norm clipping.
 
-Usage: /usr/bin/python3 bench/tft/reference_tft.py '{"batch":64,"encoder":168,...}'
+Usage: /usr/bin/python3 bench/tft/reference_tft.py '{"batch":64,"encoder":168,...}' [--serve]
 Prints one JSON line with the step timings (wall and process CPU seconds) and the parameter count.
+With --serve it prints a JSON line with the metadata, then runs one step per "step" line read from
+stdin and answers with a JSON line of its timings (so that a caller can interleave its own steps
+with these on a noisy machine); "quit" ends it.
 """
 
 import json
@@ -155,7 +158,8 @@ def one_hot_or_real(rows, width, generator):
 
 
 def main():
-    cfg = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    cfg = json.loads(args[0]) if args else {}
     batch = cfg.get("batch", 64)
     te = cfg.get("encoder", 168)
     td = cfg.get("horizon", 168)
@@ -179,9 +183,7 @@ def main():
     x_decoder = [one_hot_or_real(batch * td, w, generator).view(batch, td, w) for w in widths_decoder]
     target = torch.randn(batch, td, generator=generator)
 
-    timings = []
-    cpu_timings = []
-    for _ in range(steps):
+    def step():
         start = time.perf_counter()
         cpu_start = time.process_time()
         optimiser.zero_grad()
@@ -189,19 +191,30 @@ def main():
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimiser.step()
-        timings.append(time.perf_counter() - start)
-        cpu_timings.append(time.process_time() - cpu_start)
+        return time.perf_counter() - start, time.process_time() - cpu_start, float(loss)
+
+    meta = {
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "parameters": sum(p.numel() for p in model.parameters()),
+    }
+    if "--serve" in sys.argv:
+        print(json.dumps(meta), flush=True)
+        for line in sys.stdin:
+            if line.strip() != "step":
+                break
+            wall, cpu, loss = step()
+            print(json.dumps({"wall": wall, "cpu": cpu, "loss": loss}), flush=True)
+        return
+
+    timings = []
+    cpu_timings = []
+    for _ in range(steps):
+        wall, cpu, loss = step()
+        timings.append(wall)
+        cpu_timings.append(cpu)
     print(
-        json.dumps(
-            {
-                "torch": torch.__version__,
-                "threads": torch.get_num_threads(),
-                "parameters": sum(p.numel() for p in model.parameters()),
-                "stepSeconds": timings,
-                "stepCpuSeconds": cpu_timings,
-                "loss": float(loss),
-            }
-        )
+        json.dumps({**meta, "stepSeconds": timings, "stepCpuSeconds": cpu_timings, "loss": loss})
     )
 
 

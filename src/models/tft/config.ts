@@ -9,17 +9,17 @@ export const hyperParamsSchema = z
   .object({
     /** Width of every hidden layer, embedding and LSTM state. */
     hiddenSize: z.number().int().min(4).max(256).default(16),
-    attentionHeads: z.number().int().min(1).max(16).default(4),
+    attentionHeads: z.number().int().min(1).max(16).default(2),
     dropout: z.number().min(0).max(0.9).default(0.1),
     learningRate: z.number().positive().max(1).default(0.003),
     batchSize: z.number().int().min(1).max(1024).default(64),
-    maxEpochs: z.number().int().min(1).max(10_000).default(20),
+    maxEpochs: z.number().int().min(1).max(10_000).default(25),
     /** Epochs without a better validation loss before training stops. */
-    patience: z.number().int().min(1).default(4),
+    patience: z.number().int().min(1).default(5),
     /** Hours between consecutive training window origins. */
     windowStride: z.number().int().min(1).default(24),
     /** Hours between validation window origins. */
-    validationStride: z.number().int().min(1).default(24),
+    validationStride: z.number().int().min(1).default(12),
     gradientClipNorm: z.number().positive().default(1),
     /** Past-observed columns besides the target; default: every other column of the training frame. */
     pastColumns: z.array(z.string().min(1)).optional(),

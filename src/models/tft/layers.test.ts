@@ -84,7 +84,7 @@ describe('TFT layers', () => {
       return tf.add(tf.mul(tf.div(tf.sub(a, mean), tf.sqrt(tf.add(variance, 1e-5))), g), o);
     };
     const inputs = [x, norm.gain, norm.offset];
-    const ours = tf.grads((a, g, o) => tf.sum(tf.mul(norm.apply(a as tf.Tensor2D), upstream)))(inputs);
+    const ours = tf.grads((a, _g, _o) => tf.sum(tf.mul(norm.apply(a as tf.Tensor2D), upstream)))(inputs);
     const theirs = tf.grads((a, g, o) => tf.sum(tf.mul(byMoments(a, g, o), upstream)))(inputs);
     expect(
       tf.max(tf.abs(tf.sub(norm.apply(x), byMoments(x, norm.gain, norm.offset)))).dataSync()[0],

@@ -101,9 +101,8 @@ export function dropout(x: tf.Tensor2D, run: RunContext): tf.Tensor2D {
   if (!run.training || run.dropout <= 0) return x;
   if (!run.rng) throw new Error('dropout needs a seeded generator while training');
   const keep = 1 - run.dropout;
-  const scale = 1 / keep;
   const mask = new Float32Array(x.size);
-  for (let i = 0; i < mask.length; i++) mask[i] = run.rng.next() < keep ? scale : 0;
+  run.rng.fillMask(mask, keep, 1 / keep);
   return tf.mul(x, tf.tensor2d(mask, x.shape));
 }
 

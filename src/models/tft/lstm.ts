@@ -5,21 +5,32 @@
  * Why not a loop of tf ops: the wasm backend's Slice kernel copies the whole source tensor before
  * cutting a piece out of it, so taking T time steps out of a [B, T, 4H] tensor costs T full copies
  * (seconds for T = 336), and each small tf op costs 20-80 µs of dispatch. Here the input
- * projections x·W_x + b of every step come in as one tensor (computed by wasm in one matMul), the
- * recurrence h·W_h and the gates run in plain JS over Float32Arrays, and the weight gradient
- * Σ h_{t-1}ᵀ·dz_t goes back to wasm as one matMul.
+ * projections x·W_x + b of every step come in as two tensors (computed by wasm in one matMul
+ * each), the recurrence h·W_h and the gates run in plain JS over Float32Arrays, and the weight
+ * gradients Σ h_{t-1}ᵀ·dz_t go back to wasm as one matMul per segment.
  *
  * Gate layout along the last axis of the pre-activations: input i, forget f, cell candidate g,
  * output o, each `hidden` wide. c_t = f ⊙ c_{t-1} + i ⊙ g, h_t = o ⊙ tanh(c_t).
  */
 import * as tf from '@tensorflow/tfjs';
 
+/** One stretch of steps sharing a recurrent weight: the encoder, then the decoder. */
+interface Segment {
+  /** x·W_x + b for its steps, [B, steps, 4H]. */
+  pre: Float32Array;
+  steps: number;
+  /** W_h [H, 4H] row-major. */
+  weight: Float32Array;
+  /** W_hᵀ [4H, H], for the forward dot products. */
+  weightT: Float32Array;
+}
+
 interface SequenceTrace {
-  /** Activated gates [B, T, 4H]: σ(i), σ(f), tanh(g), σ(o). */
-  gates: Float32Array;
-  /** Cell states [B, T, H]. */
+  /** Per segment, activated gates [B, steps, 4H]: σ(i), σ(f), tanh(g), σ(o). */
+  gates: Float32Array[];
+  /** Cell states [B, T, H] over all steps. */
   cells: Float32Array;
-  /** tanh of the cell states [B, T, H], kept for the backward pass. */
+  /** tanh of the cell states [B, T, H]. */
   tanhCells: Float32Array;
   /** Hidden states [B, T, H]. */
   hidden: Float32Array;
@@ -61,25 +72,16 @@ function transpose(m: Float32Array, rows: number, cols: number): Float32Array {
   return out;
 }
 
-/**
- * Forward recurrence over T steps. `pre` holds x·W_x + b for every (b, t) as [B, T, 4H]; steps
- * t < switchAt use `whA`, the others `whB` (encoder and decoder weights, [H, 4H] row-major).
- */
 function runForward(
-  pre: Float32Array,
+  segments: Segment[],
   batch: number,
-  steps: number,
   hidden: number,
-  switchAt: number,
-  whA: Float32Array,
-  whB: Float32Array,
   h0: Float32Array,
   c0: Float32Array,
 ): SequenceTrace {
   const g4 = 4 * hidden;
-  const whAT = transpose(whA, hidden, g4);
-  const whBT = transpose(whB, hidden, g4);
-  const gates = new Float32Array(batch * steps * g4);
+  const steps = segments.reduce((sum, s) => sum + s.steps, 0);
+  const gates = segments.map((s) => new Float32Array(batch * s.steps * g4));
   const cells = new Float32Array(batch * steps * hidden);
   const tanhCells = new Float32Array(batch * steps * hidden);
   const hiddenOut = new Float32Array(batch * steps * hidden);
@@ -90,36 +92,42 @@ function runForward(
   for (let b = 0; b < batch; b++) {
     h.set(h0.subarray(b * hidden, (b + 1) * hidden));
     for (let k = 0; k < hidden; k++) c[k] = c0[b * hidden + k]!;
-    for (let t = 0; t < steps; t++) {
-      const whT = t < switchAt ? whAT : whBT;
-      const preRow = (b * steps + t) * g4;
-      for (let j = 0; j < g4; j++) z[j] = pre[preRow + j]! + dot(h, 0, whT, j * hidden, hidden);
-      const row = (b * steps + t) * hidden;
-      for (let k = 0; k < hidden; k++) {
-        const i = sigmoid(z[k]!);
-        const f = sigmoid(z[hidden + k]!);
-        const g = tanh(z[2 * hidden + k]!);
-        const o = sigmoid(z[3 * hidden + k]!);
-        const ck = f * c[k]! + i * g;
-        const tc = tanh(ck);
-        gates[preRow + k] = i;
-        gates[preRow + hidden + k] = f;
-        gates[preRow + 2 * hidden + k] = g;
-        gates[preRow + 3 * hidden + k] = o;
-        c[k] = ck;
-        cells[row + k] = ck;
-        tanhCells[row + k] = tc;
-        h[k] = o * tc;
-        hiddenOut[row + k] = o * tc;
+    let t = 0;
+    segments.forEach((segment, s) => {
+      const { pre, weightT } = segment;
+      const segmentGates = gates[s]!;
+      for (let u = 0; u < segment.steps; u++, t++) {
+        const gRow = (b * segment.steps + u) * g4;
+        for (let j = 0; j < g4; j++) z[j] = pre[gRow + j]! + dot(h, 0, weightT, j * hidden, hidden);
+        const row = (b * steps + t) * hidden;
+        for (let k = 0; k < hidden; k++) {
+          const i = sigmoid(z[k]!);
+          const f = sigmoid(z[hidden + k]!);
+          const g = tanh(z[2 * hidden + k]!);
+          const o = sigmoid(z[3 * hidden + k]!);
+          const ck = f * c[k]! + i * g;
+          const tc = tanh(ck);
+          segmentGates[gRow + k] = i;
+          segmentGates[gRow + hidden + k] = f;
+          segmentGates[gRow + 2 * hidden + k] = g;
+          segmentGates[gRow + 3 * hidden + k] = o;
+          c[k] = ck;
+          cells[row + k] = ck;
+          tanhCells[row + k] = tc;
+          h[k] = o * tc;
+          hiddenOut[row + k] = o * tc;
+        }
       }
-    }
+    });
   }
   return { gates, cells, tanhCells, hidden: hiddenOut };
 }
 
 interface SequenceGrads {
-  /** d loss / d pre-activations [B, T, 4H]. */
-  dPre: Float32Array;
+  /** Per segment, d loss / d pre-activations [B, steps, 4H]. */
+  dPre: Float32Array[];
+  /** Per segment, the hidden state entering each step, transposed: [H, B·steps]. */
+  previousHiddenT: Float32Array[];
   dh0: Float32Array;
   dc0: Float32Array;
 }
@@ -128,98 +136,64 @@ interface SequenceGrads {
 function runBackward(
   dOut: Float32Array,
   trace: SequenceTrace,
+  segments: Segment[],
   batch: number,
-  steps: number,
   hidden: number,
-  switchAt: number,
-  whA: Float32Array,
-  whB: Float32Array,
+  h0: Float32Array,
   c0: Float32Array,
 ): SequenceGrads {
   const g4 = 4 * hidden;
-  const { gates, cells, tanhCells } = trace;
-  const dPre = new Float32Array(batch * steps * g4);
+  const steps = segments.reduce((sum, s) => sum + s.steps, 0);
+  const { cells, tanhCells } = trace;
+  const dPre = segments.map((s) => new Float32Array(batch * s.steps * g4));
+  const previousHiddenT = segments.map((s) => new Float32Array(hidden * batch * s.steps));
   const dh0 = new Float32Array(batch * hidden);
   const dc0 = new Float32Array(batch * hidden);
   const dhNext = new Float64Array(hidden);
   const dcNext = new Float64Array(hidden);
+  const starts: number[] = [];
+  segments.reduce((start, s) => (starts.push(start), start + s.steps), 0);
   for (let b = 0; b < batch; b++) {
     dhNext.fill(0);
     dcNext.fill(0);
-    for (let t = steps - 1; t >= 0; t--) {
-      const row = (b * steps + t) * hidden;
-      const gRow = (b * steps + t) * g4;
-      const prevC = t === 0 ? c0 : cells;
-      const prevCRow = t === 0 ? b * hidden : row - hidden;
-      for (let k = 0; k < hidden; k++) {
-        const i = gates[gRow + k]!;
-        const f = gates[gRow + hidden + k]!;
-        const g = gates[gRow + 2 * hidden + k]!;
-        const o = gates[gRow + 3 * hidden + k]!;
-        const tc = tanhCells[row + k]!;
-        const dh = dOut[row + k]! + dhNext[k]!;
-        const dc = dh * o * (1 - tc * tc) + dcNext[k]!;
-        dPre[gRow + k] = dc * g * i * (1 - i);
-        dPre[gRow + hidden + k] = dc * prevC[prevCRow + k]! * f * (1 - f);
-        dPre[gRow + 2 * hidden + k] = dc * i * (1 - g * g);
-        dPre[gRow + 3 * hidden + k] = dh * tc * o * (1 - o);
-        dcNext[k] = dc * f;
+    for (let s = segments.length - 1; s >= 0; s--) {
+      const segment = segments[s]!;
+      const gates = trace.gates[s]!;
+      const dz = dPre[s]!;
+      const prevT = previousHiddenT[s]!;
+      const columns = batch * segment.steps;
+      for (let u = segment.steps - 1; u >= 0; u--) {
+        const t = starts[s]! + u;
+        const row = (b * steps + t) * hidden;
+        const gRow = (b * segment.steps + u) * g4;
+        const prevC = t === 0 ? c0 : cells;
+        const prevCRow = t === 0 ? b * hidden : row - hidden;
+        const prevH = t === 0 ? h0 : trace.hidden;
+        const column = b * segment.steps + u;
+        for (let k = 0; k < hidden; k++) {
+          const i = gates[gRow + k]!;
+          const f = gates[gRow + hidden + k]!;
+          const g = gates[gRow + 2 * hidden + k]!;
+          const o = gates[gRow + 3 * hidden + k]!;
+          const tc = tanhCells[row + k]!;
+          const dh = dOut[row + k]! + dhNext[k]!;
+          const dc = dh * o * (1 - tc * tc) + dcNext[k]!;
+          dz[gRow + k] = dc * g * i * (1 - i);
+          dz[gRow + hidden + k] = dc * prevC[prevCRow + k]! * f * (1 - f);
+          dz[gRow + 2 * hidden + k] = dc * i * (1 - g * g);
+          dz[gRow + 3 * hidden + k] = dh * tc * o * (1 - o);
+          dcNext[k] = dc * f;
+          prevT[k * columns + column] = prevH[prevCRow + k]!;
+        }
+        for (let k = 0; k < hidden; k++) dhNext[k] = dot(dz, gRow, segment.weight, k * g4, g4);
       }
-      const wh = t < switchAt ? whA : whB;
-      for (let k = 0; k < hidden; k++) dhNext[k] = dot(dPre, gRow, wh, k * g4, g4);
     }
     for (let k = 0; k < hidden; k++) {
       dh0[b * hidden + k] = dhNext[k]!;
       dc0[b * hidden + k] = dcNext[k]!;
     }
   }
-  return { dPre, dh0, dc0 };
-}
-
-/** Rows [from, to) of the time axis of a [B, T, W] array, as a new [B, to - from, W] array. */
-function timeSlice(
-  data: Float32Array,
-  batch: number,
-  steps: number,
-  width: number,
-  from: number,
-  to: number,
-) {
-  const span = to - from;
-  const out = new Float32Array(batch * span * width);
-  for (let b = 0; b < batch; b++) {
-    out.set(data.subarray((b * steps + from) * width, (b * steps + to) * width), b * span * width);
-  }
-  return out;
-}
-
-/** Hidden state entering each step (h_{t-1}; h0 for t = 0), [B, T, H]. */
-function previousHidden(
-  trace: SequenceTrace,
-  h0: Float32Array,
-  batch: number,
-  steps: number,
-  hidden: number,
-) {
-  const out = new Float32Array(batch * steps * hidden);
-  for (let b = 0; b < batch; b++) {
-    out.set(h0.subarray(b * hidden, (b + 1) * hidden), b * steps * hidden);
-    out.set(
-      trace.hidden.subarray(b * steps * hidden, ((b + 1) * steps - 1) * hidden),
-      (b * steps + 1) * hidden,
-    );
-  }
-  return out;
-}
-
-/** Concatenates [B, Ta, W] and [B, Tb, W] along time. */
-function timeConcat(a: Float32Array, b: Float32Array, batch: number, ta: number, tb: number, width: number) {
-  const out = new Float32Array(batch * (ta + tb) * width);
-  for (let r = 0; r < batch; r++) {
-    out.set(a.subarray(r * ta * width, (r + 1) * ta * width), r * (ta + tb) * width);
-    out.set(b.subarray(r * tb * width, (r + 1) * tb * width), (r * (ta + tb) + ta) * width);
-  }
-  return out;
+  return { dPre, previousHiddenT, dh0, dc0 };
 }
 
 type LstmOp = (
@@ -243,50 +217,46 @@ const encoderDecoderOp = tf.customGrad(
       tf.Tensor2D,
     ];
     const [batch, encSteps, g4] = preEnc.shape;
-    const decSteps = preDec.shape[1];
     const hidden = g4 / 4;
-    const steps = encSteps + decSteps;
-    const pre = timeConcat(
-      preEnc.dataSync() as Float32Array,
-      preDec.dataSync() as Float32Array,
-      batch,
-      encSteps,
-      decSteps,
-      g4,
-    );
-    const whA = whEnc.dataSync() as Float32Array;
-    const whB = whDec.dataSync() as Float32Array;
+    const segments: Segment[] = [preEnc, preDec].map((pre, i) => {
+      const weight = (i === 0 ? whEnc : whDec).dataSync() as Float32Array;
+      return {
+        pre: pre.dataSync() as Float32Array,
+        steps: pre.shape[1],
+        weight,
+        weightT: transpose(weight, hidden, g4),
+      };
+    });
+    const steps = encSteps + preDec.shape[1];
     const h0Data = h0.dataSync() as Float32Array;
     const c0Data = c0.dataSync() as Float32Array;
-    const trace = runForward(pre, batch, steps, hidden, encSteps, whA, whB, h0Data, c0Data);
+    const trace = runForward(segments, batch, hidden, h0Data, c0Data);
     const value = tf.tensor3d(trace.hidden, [batch, steps, hidden]);
     const gradFunc = (dy: tf.Tensor) => {
       const grads = runBackward(
         dy.dataSync() as Float32Array,
         trace,
+        segments,
         batch,
-        steps,
         hidden,
-        encSteps,
-        whA,
-        whB,
+        h0Data,
         c0Data,
       );
-      const prevH = previousHidden(trace, h0Data, batch, steps, hidden);
-      const weightGrad = (from: number, to: number) =>
-        tf.tidy(() =>
-          tf.matMul(
-            tf.tensor2d(timeSlice(prevH, batch, steps, hidden, from, to), [batch * (to - from), hidden]),
-            tf.tensor2d(timeSlice(grads.dPre, batch, steps, g4, from, to), [batch * (to - from), g4]),
-            true,
-            false,
-          ),
-        );
+      const weightGrad = (s: number) =>
+        tf.tidy(() => {
+          const rows = batch * segments[s]!.steps;
+          // Σ_t h_{t-1}ᵀ·dz_t as one plain matMul ([H, rows]·[rows, 4H]): a transposeA flag would
+          // send wasm down its slow path.
+          return tf.matMul(
+            tf.tensor2d(grads.previousHiddenT[s]!, [hidden, rows]),
+            tf.tensor2d(grads.dPre[s]!, [rows, g4]),
+          );
+        });
       return [
-        tf.tensor3d(timeSlice(grads.dPre, batch, steps, g4, 0, encSteps), [batch, encSteps, g4]),
-        tf.tensor3d(timeSlice(grads.dPre, batch, steps, g4, encSteps, steps), [batch, decSteps, g4]),
-        weightGrad(0, encSteps),
-        weightGrad(encSteps, steps),
+        tf.tensor3d(grads.dPre[0]!, preEnc.shape),
+        tf.tensor3d(grads.dPre[1]!, preDec.shape),
+        weightGrad(0),
+        weightGrad(1),
         tf.tensor2d(grads.dh0, [batch, hidden]),
         tf.tensor2d(grads.dc0, [batch, hidden]),
       ];

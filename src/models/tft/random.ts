@@ -22,6 +22,32 @@ export class Rng {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
+  /**
+   * Fills `out` with an inverted-dropout mask: `scale` with probability `keep`, else 0. Each 32-bit
+   * draw decides two entries (16 bits each, so `keep` is rounded to a multiple of 1/65536); the
+   * generator step is inlined because this runs over millions of entries per training step.
+   */
+  fillMask(out: Float32Array, keep: number, scale: number): void {
+    const threshold = Math.round(keep * 65536);
+    let state = this.state;
+    const draw = () => {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return (t ^ (t >>> 14)) >>> 0;
+    };
+    const n = out.length;
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      const r = draw();
+      out[i] = (r & 0xffff) < threshold ? scale : 0;
+      out[i + 1] = r >>> 16 < threshold ? scale : 0;
+    }
+    if (i < n) out[i] = (draw() & 0xffff) < threshold ? scale : 0;
+    this.state = state;
+  }
+
   /** Uniform in [low, high). */
   uniform(low: number, high: number): number {
     return low + (high - low) * this.next();
