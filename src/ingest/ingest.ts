@@ -13,7 +13,7 @@ import type { Store } from '../store/store.js';
 import { writeCsoFigures } from './cso-store.js';
 import { writeFeatures } from './features-store.js';
 import { mergeParseResults, type MergedSeries } from './merge.js';
-import { countObservations, readObservations, writeObservations } from './observations-store.js';
+import { isEmpty, readObservations, writeObservations } from './observations-store.js';
 import { summariseFiles, type FileReport, type IngestMode, type IngestReport } from './report.js';
 import { describeMergedSeries } from './series-quality.js';
 
@@ -97,7 +97,8 @@ export async function runIngest(store: Store, request: IngestRequest): Promise<I
 
     const written = await store.transaction(async (tx) => {
       onStage?.('observations', 1);
-      const fresh = (await countObservations(tx.db)) === 0;
+      const fresh = await isEmpty(tx.db, 'dcgrid.observations');
+      const featuresEmpty = await isEmpty(tx.db, 'dcgrid.features_hourly');
       const observations = await time('write_observations', () =>
         writeObservations(tx, merged.series, { tableEmpty: fresh }),
       );
@@ -107,7 +108,7 @@ export async function runIngest(store: Store, request: IngestRequest): Promise<I
       // The features are rebuilt from everything stored, so an incremental ingest sees earlier data.
       const all: MergedSeries[] = fresh
         ? merged.series
-        : await time('read_observations', () => readObservations(tx.db));
+        : await time('read_observations', () => readObservations(tx));
       const regions = REGIONS.filter((region) => all.some((s) => s.region === region || region === 'ALL'));
       onStage?.('features', regions.length);
       const featureQuality = [];
@@ -122,7 +123,9 @@ export async function runIngest(store: Store, request: IngestRequest): Promise<I
             stressWeights: request.stressWeights,
           }),
         );
-        features += await time(`write_features_${region}`, () => writeFeatures(tx, built.rows));
+        features += await time(`write_features_${region}`, () =>
+          writeFeatures(tx, built.rows, { tableEmpty: featuresEmpty }),
+        );
         featureQuality.push(built.quality);
         onStep?.('features', `${region}: ${built.rows.length} hours`);
       }

@@ -3,32 +3,41 @@ import { sql, type Kysely } from 'kysely';
 import type { Region } from '../config/config.js';
 import type { Database } from '../store/database.js';
 import type { StoreTransaction } from '../store/store.js';
-import { copyField } from '../store/copy-text.js';
+import { BinaryCopyReader, binaryCopyChunks } from '../store/copy-binary.js';
 import type { SeriesName, SourceName } from '../sources/types.js';
 import type { MergedSeries } from './merge.js';
 
-const CHUNK_ROWS = 50_000;
+const COLUMNS = ['source', 'series', 'region', 'ts_utc', 'interval_min', 'value'] as const;
 
-/** COPY text of every reading; `formatTs` writes the timestamp column. */
-function* copyLines(series: readonly MergedSeries[], formatTs: (ms: number) => string): Generator<string> {
-  let lines: string[] = [];
-  for (const s of series) {
-    const prefix = `${copyField(s.source)}\t${copyField(s.series)}\t${s.region}\t`;
-    for (let i = 0; i < s.ts.length; i++) {
-      const v = s.values[i]!;
-      lines.push(`${prefix}${formatTs(s.ts[i]!)}\t${s.intervalMin[i]}\t${Number.isNaN(v) ? '\\N' : v}`);
-      if (lines.length >= CHUNK_ROWS) {
-        yield lines.join('\n') + '\n';
-        lines = [];
-      }
-    }
-  }
-  if (lines.length > 0) yield lines.join('\n') + '\n';
+interface Reading {
+  series: MergedSeries;
+  index: number;
 }
 
-const isoText = (ms: number) => new Date(ms).toISOString();
-/** The staging table takes epoch seconds: cheaper to print than ISO text; the database converts. */
-const epochSeconds = (ms: number) => String(ms / 1000);
+function* readings(series: readonly MergedSeries[]): Generator<Reading> {
+  const reading = { series: series[0]!, index: 0 };
+  for (const s of series) {
+    reading.series = s;
+    for (let i = 0; i < s.ts.length; i++) {
+      reading.index = i;
+      yield reading;
+    }
+  }
+}
+
+/** Binary COPY of every reading (no number formatting: see copy-binary.ts). */
+function copyData(series: readonly MergedSeries[]) {
+  return binaryCopyChunks(readings(series), (b, { series: s, index: i }) =>
+    b
+      .row(6)
+      .text(s.source)
+      .text(s.series)
+      .text(s.region)
+      .timestamptz(s.ts[i]!)
+      .int2(s.intervalMin[i]!)
+      .float8(s.values[i]!),
+  );
+}
 
 /**
  * Upserts observations: new rows are inserted, rows whose value changed are updated (and get a
@@ -40,79 +49,80 @@ export async function writeObservations(
   series: readonly MergedSeries[],
   options: { tableEmpty: boolean },
 ): Promise<number> {
+  if (series.length === 0) return 0;
   if (options.tableEmpty) {
-    await tx.copyIn(
-      'dcgrid.observations',
-      ['source', 'series', 'region', 'ts_utc', 'interval_min', 'value'],
-      copyLines(series, isoText),
-    );
+    await tx.copyIn('dcgrid.observations', COLUMNS, copyData(series), 'binary');
     return series.reduce((n, s) => n + s.ts.length, 0);
   }
   await sql`
     CREATE TEMP TABLE observations_stage (
-      source text, series text, region text, ts_epoch double precision, interval_min smallint, value double precision
+      source text, series text, region text, ts_utc timestamptz, interval_min smallint, value double precision
     ) ON COMMIT DROP`.execute(tx.db);
-  await tx.copyIn(
-    'observations_stage',
-    ['source', 'series', 'region', 'ts_epoch', 'interval_min', 'value'],
-    copyLines(series, epochSeconds),
-  );
+  await tx.copyIn('observations_stage', COLUMNS, copyData(series), 'binary');
+  // Rows identical to the stored ones are filtered out by a join first: cheaper than letting
+  // ON CONFLICT visit (and lock) every unchanged row.
   const result = await sql`
     INSERT INTO dcgrid.observations AS o (source, series, region, ts_utc, interval_min, value)
-    SELECT source, series, region, to_timestamp(ts_epoch), interval_min, value FROM observations_stage
+    SELECT s.source, s.series, s.region, s.ts_utc, s.interval_min, s.value
+    FROM observations_stage s
+    LEFT JOIN dcgrid.observations e
+      ON e.source = s.source AND e.series = s.series AND e.region = s.region AND e.ts_utc = s.ts_utc
+    WHERE e.ts_utc IS NULL OR (e.value, e.interval_min) IS DISTINCT FROM (s.value, s.interval_min)
     ON CONFLICT (source, series, region, ts_utc) DO UPDATE
-      SET value = EXCLUDED.value, interval_min = EXCLUDED.interval_min, ingested_at = now()
-      WHERE (o.value, o.interval_min) IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.interval_min)`.execute(
-    tx.db,
-  );
+      SET value = EXCLUDED.value, interval_min = EXCLUDED.interval_min, ingested_at = now()`.execute(tx.db);
+  await sql`DROP TABLE observations_stage`.execute(tx.db);
   return Number(result.numAffectedRows ?? 0n);
 }
 
 /** Every stored observation, as merged series (the feature build's input after incremental ingests). */
-export async function readObservations(db: Kysely<Database>): Promise<MergedSeries[]> {
-  const { rows } = await sql<{
-    source: string;
-    series: string;
-    region: string;
-    ts: number;
-    interval_min: number;
-    value: number | null;
-  }>`
-    SELECT source, series, region, (extract(epoch FROM ts_utc) * 1000)::float8 AS ts, interval_min, value
-    FROM dcgrid.observations ORDER BY source, series, region, ts_utc`.execute(db);
+export async function readObservations(tx: StoreTransaction): Promise<MergedSeries[]> {
+  const bytes = await tx.copyOut(
+    'SELECT source, series, region, ts_utc, interval_min, value FROM dcgrid.observations ORDER BY source, series, region, ts_utc',
+  );
+  const reader = new BinaryCopyReader(bytes);
   const out: MergedSeries[] = [];
-  let start = 0;
-  for (let i = 1; i <= rows.length; i++) {
-    const a = rows[start]!;
-    const b = rows[i];
-    if (b !== undefined && b.source === a.source && b.series === a.series && b.region === a.region) continue;
-    const n = i - start;
-    const ts = new Float64Array(n);
-    const intervalMin = new Int16Array(n);
-    const values = new Float64Array(n);
-    for (let j = 0; j < n; j++) {
-      const row = rows[start + j]!;
-      ts[j] = row.ts;
-      intervalMin[j] = row.interval_min;
-      values[j] = row.value ?? Number.NaN;
-    }
+  let key = '';
+  let current:
+    | { source: string; series: string; region: string; ts: number[]; interval: number[]; values: number[] }
+    | undefined;
+  const flush = () => {
+    if (current === undefined) return;
     out.push({
-      source: a.source as SourceName,
-      series: a.series as SeriesName,
-      region: a.region as Region,
-      ts,
-      intervalMin,
-      values,
+      source: current.source as SourceName,
+      series: current.series as SeriesName,
+      region: current.region as Region,
+      ts: Float64Array.from(current.ts),
+      intervalMin: Int16Array.from(current.interval),
+      values: Float64Array.from(current.values),
     });
-    start = i;
+  };
+  while (reader.nextRow()) {
+    const source = reader.text()!;
+    const series = reader.text()!;
+    const region = reader.text()!;
+    const rowKey = `${source}|${series}|${region}`;
+    if (rowKey !== key) {
+      flush();
+      key = rowKey;
+      current = { source, series, region, ts: [], interval: [], values: [] };
+    }
+    current!.ts.push(reader.timestamptz());
+    current!.interval.push(reader.int2() ?? 0);
+    current!.values.push(reader.float8());
   }
+  flush();
   return out;
 }
 
-export async function countObservations(db: Kysely<Database>): Promise<number> {
+/** True when a table has no rows (cheaper than counting them). */
+export async function isEmpty(
+  db: Kysely<Database>,
+  table: 'dcgrid.observations' | 'dcgrid.features_hourly',
+): Promise<boolean> {
   const row = await db
-    .selectFrom('dcgrid.observations')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+    .selectFrom(table)
+    .select(sql<number>`1`.as('one'))
+    .limit(1)
+    .executeTakeFirst();
+  return row === undefined;
 }

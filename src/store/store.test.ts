@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDcgridError } from '../lib/errors.js';
+import { BinaryCopyReader, binaryCopyChunks } from './copy-binary.js';
 import { copyChunks } from './copy-text.js';
 import { connectPglite } from './pglite/connect.js';
 import { createTestStore, TEST_BACKENDS, type TestStore } from './test-support/stores.js';
@@ -122,4 +123,77 @@ describe('embedded database lock', () => {
     await again.close();
     await rm(home, { recursive: true, force: true });
   }, 120_000);
+});
+
+describe.each(TEST_BACKENDS)('binary COPY on %s', (kind) => {
+  let store: TestStore;
+  beforeAll(async () => {
+    store = await createTestStore(kind);
+  });
+  afterAll(() => store?.dispose());
+
+  it('loads every column type, NULLs and arrays, across several chunks', async () => {
+    const rows = [
+      {
+        ts: Date.UTC(2024, 2, 31, 1, 15),
+        value: 3460.25,
+        flags: ['solar_unreported', 'ünïcode "q"'],
+        spike: true,
+        n: 15,
+      },
+      { ts: Date.UTC(1999, 11, 31, 23), value: Number.NaN, flags: [], spike: null, n: 30 },
+      { ts: Date.UTC(2030, 0, 1), value: -0.001, flags: ['a'], spike: false, n: 60 },
+    ];
+    await store.transaction(async (tx) => {
+      await tx.copyIn(
+        'dcgrid.features_hourly',
+        ['region', 'ts_utc', 'demand_mw', 'price_spike_flag', 'flags'],
+        binaryCopyChunks(
+          rows,
+          (b, r) => b.row(5).text('IE').timestamptz(r.ts).float8(r.value).bool(r.spike).textArray(r.flags),
+          40,
+        ),
+        'binary',
+      );
+      await tx.copyIn(
+        'dcgrid.observations',
+        ['source', 'series', 'region', 'ts_utc', 'interval_min', 'value'],
+        binaryCopyChunks(rows, (b, r) =>
+          b.row(6).text('bin').text('demand_mw').text('IE').timestamptz(r.ts).int2(r.n).float8(r.value),
+        ),
+        'binary',
+      );
+    });
+    const back = await store.db
+      .selectFrom('dcgrid.features_hourly')
+      .select(['ts_utc', 'demand_mw', 'price_spike_flag', 'flags'])
+      .orderBy('ts_utc')
+      .execute();
+    expect(back).toEqual([
+      { ts_utc: new Date(rows[1]!.ts), demand_mw: null, price_spike_flag: null, flags: [] },
+      { ts_utc: new Date(rows[0]!.ts), demand_mw: 3460.25, price_spike_flag: true, flags: rows[0]!.flags },
+      { ts_utc: new Date(rows[2]!.ts), demand_mw: -0.001, price_spike_flag: false, flags: ['a'] },
+    ]);
+    const observations = await store.db
+      .selectFrom('dcgrid.observations')
+      .select(['interval_min'])
+      .where('source', '=', 'bin')
+      .orderBy('ts_utc')
+      .execute();
+    expect(observations.map((o) => o.interval_min)).toEqual([30, 15, 60]);
+
+    const bytes = await store.transaction((tx) =>
+      tx.copyOut(
+        "SELECT source, ts_utc, interval_min, value FROM dcgrid.observations WHERE source = 'bin' ORDER BY ts_utc",
+      ),
+    );
+    const reader = new BinaryCopyReader(bytes);
+    const read: unknown[] = [];
+    while (reader.nextRow()) read.push([reader.text(), reader.timestamptz(), reader.int2(), reader.float8()]);
+    expect(read).toEqual([
+      ['bin', rows[1]!.ts, 30, NaN],
+      ['bin', rows[0]!.ts, 15, 3460.25],
+      ['bin', rows[2]!.ts, 60, -0.001],
+    ]);
+  });
 });

@@ -7,10 +7,17 @@ export type StoreKind = 'postgres' | 'pglite';
 export interface StoreTransaction {
   readonly db: Kysely<Database>;
   /**
-   * Loads rows given in PostgreSQL's text COPY format (tab-separated, `\N` for NULL, one row per
-   * line; see copy-text.ts) into `table`.
+   * Loads rows into `table`: chunks of PostgreSQL's text COPY format (tab-separated, `\N` for
+   * NULL, one row per line; copy-text.ts), or of its binary format (copy-binary.ts).
    */
-  copyIn(table: string, columns: readonly string[], chunks: Iterable<string>): Promise<void>;
+  copyIn(
+    table: string,
+    columns: readonly string[],
+    chunks: Iterable<string> | Iterable<Uint8Array>,
+    format?: 'text' | 'binary',
+  ): Promise<void>;
+  /** The result of `query` (a SELECT) in PostgreSQL's binary COPY format (read with BinaryCopyReader). */
+  copyOut(query: string): Promise<Uint8Array>;
 }
 
 /** The feature store: PGlite embedded under DCGRID_HOME, or a PostgreSQL server (DATABASE_URL). */

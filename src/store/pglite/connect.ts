@@ -66,9 +66,20 @@ export async function connectPglite(options: PgliteOptions = {}): Promise<Pglite
         await pglite.query('BEGIN');
         const result = await fn({
           db: txDb,
-          copyIn: async (table, columns, chunks) => {
-            const blob = new Blob([...chunks]);
-            await pglite.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], { blob });
+          copyIn: async (table, columns, chunks, format = 'text') => {
+            const blob = new Blob([...(chunks as Iterable<string | Uint8Array>)]);
+            await pglite.query(
+              `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT ${format})`,
+              [],
+              {
+                blob,
+              },
+            );
+          },
+          copyOut: async (query) => {
+            const result = await pglite.query(`COPY (${query}) TO '/dev/blob' WITH (FORMAT binary)`);
+            if (result.blob === undefined) throw new Error('PGlite returned no COPY data');
+            return new Uint8Array(await result.blob.arrayBuffer());
           },
         });
         await pglite.query('COMMIT');

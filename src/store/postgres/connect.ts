@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { DcgridError, ErrorCodes } from '../../lib/errors.js';
 import type { Database } from '../database.js';
 import { sessionDialect, type RawSession } from '../session-dialect.js';
@@ -63,9 +63,17 @@ export async function connectPostgres(url: string): Promise<Store> {
         await client.query('BEGIN');
         const result = await fn({
           db: txDb,
-          copyIn: async (table, columns, chunks) => {
-            const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+          copyIn: async (table, columns, chunks, format = 'text') => {
+            const stream = client.query(
+              copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT ${format})`),
+            );
             await pipeline(Readable.from(chunks), stream);
+          },
+          copyOut: async (query) => {
+            const parts: Buffer[] = [];
+            const stream = client.query(copyTo(`COPY (${query}) TO STDOUT WITH (FORMAT binary)`));
+            for await (const part of stream) parts.push(part as Buffer);
+            return Buffer.concat(parts);
           },
         });
         await client.query('COMMIT');
