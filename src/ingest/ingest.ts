@@ -9,11 +9,11 @@ import { REGIONS } from '../config/config.js';
 import { DcgridError, ErrorCodes } from '../lib/errors.js';
 import { buildFeatures } from '../features/build.js';
 import type { CsoFigure, Observation, ParseResult, SourceAdapter } from '../sources/types.js';
-import type { Store } from '../store/store.js';
+import type { Store, StoreTransaction } from '../store/store.js';
 import { writeCsoFigures } from './cso-store.js';
 import { writeFeatures } from './features-store.js';
 import { mergeParseResults, type MergedSeries } from './merge.js';
-import { isEmpty, readObservations, writeObservations } from './observations-store.js';
+import { isEmpty, readObservations, storedSeriesCounts, writeObservations } from './observations-store.js';
 import { summariseFiles, type FileReport, type IngestMode, type IngestReport } from './report.js';
 import { describeMergedSeries } from './series-quality.js';
 
@@ -106,9 +106,9 @@ export async function runIngest(store: Store, request: IngestRequest): Promise<I
       checkAborted(signal);
 
       // The features are rebuilt from everything stored, so an incremental ingest sees earlier data.
-      const all: MergedSeries[] = fresh
-        ? merged.series
-        : await time('read_observations', () => readObservations(tx));
+      // A series whose stored row count equals what this ingest just wrote holds exactly those rows
+      // (they were all upserted): only the others are read back.
+      const all = await time('read_observations', () => storedSeries(tx, merged.series));
       const regions = REGIONS.filter((region) => all.some((s) => s.region === region || region === 'ALL'));
       onStage?.('features', regions.length);
       const featureQuality = [];
@@ -190,4 +190,14 @@ async function saveReport(
     .returning('id')
     .executeTakeFirstOrThrow();
   return Number(row.id);
+}
+
+async function storedSeries(tx: StoreTransaction, written: readonly MergedSeries[]): Promise<MergedSeries[]> {
+  const key = (s: { source: string; series: string; region: string }) =>
+    `${s.source}|${s.series}|${s.region}`;
+  const inMemory = new Map(written.map((s) => [key(s), s]));
+  const stored = await storedSeriesCounts(tx.db);
+  const reread = stored.filter((s) => inMemory.get(key(s))?.ts.length !== s.rows);
+  const rereadKeys = new Set(reread.map(key));
+  return [...written.filter((s) => !rereadKeys.has(key(s))), ...(await readObservations(tx, reread))];
 }
