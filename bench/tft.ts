@@ -16,6 +16,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { Adam } from '../src/models/tft/adam.js';
+import { averagedCausalAttention, causalMask } from '../src/models/tft/attention.js';
 import { useWasmBackend } from '../src/models/tft/backend.js';
 import { hyperParamsSchema } from '../src/models/tft/config.js';
 import { dense } from '../src/models/tft/dense.js';
@@ -32,6 +33,7 @@ import { tftFactory } from '../src/models/tft/index.js';
 import { pinballLoss } from '../src/models/tft/loss.js';
 import { encoderDecoderLstm } from '../src/models/tft/lstm.js';
 import { referenceEncoderDecoderLstm } from '../src/models/tft/lstm-reference.js';
+import { LayerNorm } from '../src/models/tft/layers.js';
 import { TftNetwork } from '../src/models/tft/network.js';
 import { ParameterStore } from '../src/models/tft/parameters.js';
 import { Rng } from '../src/models/tft/random.js';
@@ -166,43 +168,51 @@ async function main(): Promise<void> {
       network.apply(inputs, { training: false, dropout: 0 }).quantiles.dataSync();
     });
 
-  // --- training step: tfjs and PyTorch interleaved, step for step ---------------------------------
-  // The machine is shared: alternating the two keeps both under the same background load.
+  // --- training step: tfjs, then PyTorch, each in a block of steps; then both interleaved --------
+  // The machine is shared and its load drifts: blocks show each side at its steadiest, alternating
+  // step for step keeps both under the same background load. Both figures are printed.
   const torch = flag('no-torch') ? undefined : await startTorch(shape, hidden, heads, defaults.dropout);
   step();
   step();
+  const tfBlock = Array.from({ length: steps }, () => timed(step));
+  const torchBlock: Timing[] = [];
   if (torch) {
     await torch.step();
     await torch.step();
+    for (let i = 0; i < steps; i++) torchBlock.push(await torch.step());
   }
-  const tfSteps: Timing[] = [];
-  const torchSteps: Timing[] = [];
-  for (let i = 0; i < steps; i++) {
-    tfSteps.push(timed(step));
-    if (torch) torchSteps.push(await torch.step());
+  const tfInterleaved: Timing[] = [];
+  const torchInterleaved: Timing[] = [];
+  if (torch) {
+    for (let i = 0; i < steps; i++) {
+      tfInterleaved.push(timed(step));
+      torchInterleaved.push(await torch.step());
+    }
+    torch.stop();
   }
-  torch?.stop();
-  const tfStep = summary(tfSteps);
+  const tfStep = summary(tfBlock);
   const forward = summary(Array.from({ length: 3 }, () => timed(forwardOnly)));
+  const describeSteps = (label: string, timings: Timing[]) => {
+    const s = summary(timings);
+    console.log(
+      `  ${label}: median ${fmt(s.wall)} s wall / ${fmt(s.cpu)} s CPU (min ${fmt(s.wallMin)} / ${fmt(s.cpuMin)}); ` +
+        `steps ${timings.map((t) => fmt(t.wall)).join(' ')}`,
+    );
+    return s;
+  };
   console.log(`\nparameters: ${store.count()} in ${variables.length} tensors`);
-  console.log(
-    `tfjs-wasm training step (batch ${BATCH}, fwd+bwd+Adam): median ${fmt(tfStep.wall)} s wall / ${fmt(tfStep.cpu)} s CPU ` +
-      `(min ${fmt(tfStep.wallMin)} / ${fmt(tfStep.cpuMin)}); steps: ${tfSteps.map((t) => fmt(t.wall)).join(' ')}`,
-  );
-  console.log(
-    `tfjs-wasm forward only (batch ${BATCH}): median ${fmt(forward.wall)} s wall / ${fmt(forward.cpu)} s CPU`,
-  );
+  console.log(`training step (batch ${BATCH}, forward + backward + Adam):`);
+  describeSteps('tfjs-wasm, block', tfBlock);
+  console.log(`  tfjs-wasm forward only: median ${fmt(forward.wall)} s wall / ${fmt(forward.cpu)} s CPU`);
   let torchStep: ReturnType<typeof summary> | undefined;
   if (torch) {
-    torchStep = summary(torchSteps);
-    console.log(
-      `${torch.label} training step: median ${fmt(torchStep.wall)} s wall / ${fmt(torchStep.cpu)} s CPU ` +
-        `(min ${fmt(torchStep.wallMin)} / ${fmt(torchStep.cpuMin)}); steps: ${torchSteps.map((t) => fmt(t.wall)).join(' ')}`,
-    );
-    console.log(
-      `ratio tfjs / torch: median ${fmt(tfStep.wall / torchStep.wall)}x wall, ${fmt(tfStep.cpu / torchStep.cpu)}x CPU; ` +
-        `best-of ${fmt(tfStep.wallMin / torchStep.wallMin)}x wall, ${fmt(tfStep.cpuMin / torchStep.cpuMin)}x CPU`,
-    );
+    torchStep = describeSteps(`${torch.label}, block`, torchBlock);
+    const tfMixed = describeSteps('tfjs-wasm, interleaved', tfInterleaved);
+    const torchMixed = describeSteps('PyTorch, interleaved', torchInterleaved);
+    const ratio = (a: ReturnType<typeof summary>, b: ReturnType<typeof summary>) =>
+      `median ${fmt(a.wall / b.wall)}x wall / ${fmt(a.cpu / b.cpu)}x CPU, best-of ${fmt(a.wallMin / b.wallMin)}x wall / ${fmt(a.cpuMin / b.cpuMin)}x CPU`;
+    console.log(`ratio tfjs / torch, blocks: ${ratio(tfStep, torchStep)}`);
+    console.log(`ratio tfjs / torch, interleaved: ${ratio(tfMixed, torchMixed)}`);
   }
 
   // --- epoch: train batches + validation forward passes ---------------------------------------
@@ -452,7 +462,64 @@ async function components(hidden: number, variables: tf.Variable[]): Promise<voi
     timed(jsAdamStep),
   );
   tfAdam.dispose();
-  tf.dispose([...grads, ...copies, ...lstmInputs, x, w, b]);
+
+  // Layer norm over [B·T, hidden]: autodiff through tf.moments (Mean's gradient fills ones arrays
+  // in JS) against the op with its analytic gradient.
+  const rows = random([BATCH * (ENCODER + HORIZON), hidden]) as tf.Tensor2D;
+  const lnStore = new ParameterStore(new Rng(5));
+  const norm = new LayerNorm(lnStore, 'ln', hidden);
+  const byMoments = (a: tf.Tensor2D) => {
+    const { mean, variance } = tf.moments(a, -1, true);
+    return tf.add(tf.mul(tf.mul(tf.sub(a, mean), tf.rsqrt(tf.add(variance, 1e-5))), norm.gain), norm.offset);
+  };
+  const lnGrad = (f: (a: tf.Tensor2D) => tf.Tensor) => () =>
+    tf.tidy(() => {
+      for (let i = 0; i < 10; i++) {
+        const { grads: g } = tf.variableGrads(
+          () => tf.sum(tf.mul(f(rows), rows)) as tf.Scalar,
+          lnStore.list(),
+        );
+        Object.values(g).forEach((t) => t.dataSync());
+      }
+    });
+  lnGrad(byMoments)();
+  lnGrad((a) => norm.apply(a))();
+  report(
+    `10 × layer norm [${BATCH * (ENCODER + HORIZON)},${hidden}] fwd+bwd`,
+    timed(lnGrad(byMoments)),
+    timed(lnGrad((a) => norm.apply(a))),
+  );
+
+  // Head-averaged attention weights at full size: tf.mean's gradient (a JS ones array of
+  // [B, heads, Tq, Tk]) against the concat-based backward pass.
+  const heads = 2;
+  const q = random([BATCH * HORIZON, hidden]) as tf.Tensor2D;
+  const k = random([BATCH * (ENCODER + HORIZON), hidden]) as tf.Tensor2D;
+  const upstream = random([BATCH, HORIZON, ENCODER + HORIZON]);
+  const plainAttention = (a: tf.Tensor2D, c: tf.Tensor2D) => {
+    const d = hidden / heads;
+    const perHead = (t: tf.Tensor2D, steps: number) =>
+      tf.transpose(tf.reshape(t, [BATCH, steps, heads, d]), [0, 2, 1, 3]);
+    const mask = tf.tensor2d(causalMask(HORIZON, ENCODER + HORIZON), [HORIZON, ENCODER + HORIZON]);
+    return tf.mean(
+      tf.softmax(tf.add(tf.matMul(perHead(a, HORIZON), perHead(c, ENCODER + HORIZON), false, true), mask)),
+      1,
+    );
+  };
+  const attentionGrad = (f: (a: tf.Tensor2D, c: tf.Tensor2D) => tf.Tensor) => () =>
+    tf.tidy(() => {
+      const g = tf.grads((a, c) => tf.sum(tf.mul(f(a as tf.Tensor2D, c as tf.Tensor2D), upstream)))([q, k]);
+      g.forEach((t) => t.dataSync());
+    });
+  const ours = (a: tf.Tensor2D, c: tf.Tensor2D) => averagedCausalAttention(a, c, BATCH, heads);
+  attentionGrad(ours)();
+  report(
+    'attention weights fwd+bwd (tf.mean grad → concat)',
+    timed(attentionGrad(plainAttention)),
+    timed(attentionGrad(ours)),
+  );
+  lnStore.dispose();
+  tf.dispose([...grads, ...copies, ...lstmInputs, x, w, b, rows, q, k, upstream]);
 }
 
 await main();
