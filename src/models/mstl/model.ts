@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { REGIONS } from '../../config/config.js';
 import { DcgridError, ErrorCodes } from '../../lib/errors.js';
 import { HOUR_MS } from '../../lib/time.js';
+import { modelJson, readModelJson } from '../model-files.js';
 import { checkHorizon, checkHourlyFrame, checkQuantiles } from '../harness.js';
 import { gridQuantile, percentileGrid } from '../snaive/quantile-grid.js';
 import type {
@@ -183,35 +184,8 @@ export class MstlForecaster implements Forecaster {
   #fitted: FittedWindow | undefined;
 
   static fromFiles(files: ModelFiles): MstlForecaster {
-    const bytes = files[MODEL_FILE];
-    if (bytes === undefined) {
-      throw new DcgridError(ErrorCodes.ARTIFACT, `The mstl model files have no ${MODEL_FILE}.`, {
-        file: MODEL_FILE,
-      });
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder().decode(bytes));
-    } catch (error) {
-      throw new DcgridError(
-        ErrorCodes.ARTIFACT,
-        `${MODEL_FILE} is not JSON.`,
-        { file: MODEL_FILE },
-        { cause: error },
-      );
-    }
-    const parsed = savedSchema.safeParse(json);
-    if (!parsed.success) {
-      throw new DcgridError(
-        ErrorCodes.ARTIFACT,
-        `${MODEL_FILE} is not an mstl model: ${parsed.error.message}`,
-        {
-          file: MODEL_FILE,
-        },
-      );
-    }
+    const saved = readModelJson(files, MODEL_FILE, savedSchema, 'mstl');
     const model = new MstlForecaster();
-    const saved = parsed.data;
     const values = Float64Array.from(saved.window.values, (v) => v ?? Number.NaN);
     const end = saved.window.start + values.length * HOUR_MS;
     model.#saved = saved;
@@ -341,7 +315,7 @@ export class MstlForecaster implements Forecaster {
   }
 
   async save(): Promise<ModelFiles> {
-    return { [MODEL_FILE]: new TextEncoder().encode(JSON.stringify(this.#require())) };
+    return { [MODEL_FILE]: modelJson(this.#require()) };
   }
 
   describe(): ModelDescription {

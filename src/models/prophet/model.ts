@@ -12,6 +12,7 @@ import { REGIONS } from '../../config/config.js';
 import { irishPublicHolidays } from '../../features/calendar.js';
 import { DcgridError, ErrorCodes } from '../../lib/errors.js';
 import { DAY_MS, HOUR_MS, irishWallToUtcMs } from '../../lib/time.js';
+import { modelJson, readModelJson } from '../model-files.js';
 import { checkHorizon, checkHourlyFrame, checkQuantiles } from '../harness.js';
 import { gridQuantile, percentileGrid } from '../snaive/quantile-grid.js';
 import type {
@@ -169,34 +170,7 @@ export class ProphetForecaster implements Forecaster {
   #model: ProphetModel | undefined;
 
   static async fromFiles(files: ModelFiles): Promise<ProphetForecaster> {
-    const bytes = files[MODEL_FILE];
-    if (bytes === undefined) {
-      throw new DcgridError(ErrorCodes.ARTIFACT, `The prophet model files have no ${MODEL_FILE}.`, {
-        file: MODEL_FILE,
-      });
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder().decode(bytes));
-    } catch (error) {
-      throw new DcgridError(
-        ErrorCodes.ARTIFACT,
-        `${MODEL_FILE} is not JSON.`,
-        { file: MODEL_FILE },
-        { cause: error },
-      );
-    }
-    const parsed = savedSchema.safeParse(json);
-    if (!parsed.success) {
-      throw new DcgridError(
-        ErrorCodes.ARTIFACT,
-        `${MODEL_FILE} is not a prophet model: ${parsed.error.message}`,
-        {
-          file: MODEL_FILE,
-        },
-      );
-    }
-    const saved = parsed.data;
+    const saved = readModelJson(files, MODEL_FILE, savedSchema, 'prophet');
     const values = Float64Array.from(saved.window.values, (v) => v ?? Number.NaN);
     const fitted = await fitProphet(values, saved.window.start, saved.params, saved.seed, saved.target);
     const model = new ProphetForecaster();
@@ -309,7 +283,7 @@ export class ProphetForecaster implements Forecaster {
   }
 
   async save(): Promise<ModelFiles> {
-    return { [MODEL_FILE]: new TextEncoder().encode(JSON.stringify(this.#require().saved)) };
+    return { [MODEL_FILE]: modelJson(this.#require().saved) };
   }
 
   describe(): ModelDescription {

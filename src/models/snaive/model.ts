@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { REGIONS } from '../../config/config.js';
 import { DcgridError, ErrorCodes } from '../../lib/errors.js';
 import { HOUR_MS } from '../../lib/time.js';
+import { modelJson, readModelJson } from '../model-files.js';
 import { checkHorizon, checkHourlyFrame, checkQuantiles } from '../harness.js';
 import type {
   FitOptions,
@@ -95,42 +96,16 @@ export class SeasonalNaiveForecaster implements Forecaster {
     season: number,
     expectedName = `snaive${season}`,
   ): SeasonalNaiveForecaster {
-    const bytes = files[MODEL_FILE];
-    if (bytes === undefined) {
-      throw new DcgridError(ErrorCodes.ARTIFACT, `The ${expectedName} model files have no ${MODEL_FILE}.`, {
-        file: MODEL_FILE,
-      });
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder().decode(bytes));
-    } catch (error) {
+    const saved = readModelJson(files, MODEL_FILE, savedSchema, expectedName);
+    if (saved.season !== season) {
       throw new DcgridError(
         ErrorCodes.ARTIFACT,
-        `${MODEL_FILE} is not JSON.`,
-        { file: MODEL_FILE },
-        { cause: error },
-      );
-    }
-    const parsed = savedSchema.safeParse(json);
-    if (!parsed.success) {
-      throw new DcgridError(
-        ErrorCodes.ARTIFACT,
-        `${MODEL_FILE} is not a seasonal naive model: ${parsed.error.message}`,
-        {
-          file: MODEL_FILE,
-        },
-      );
-    }
-    if (parsed.data.season !== season) {
-      throw new DcgridError(
-        ErrorCodes.ARTIFACT,
-        `${MODEL_FILE} holds a seasonal naive model with a ${parsed.data.season} h season, not ${expectedName}.`,
+        `${MODEL_FILE} holds a seasonal naive model with a ${saved.season} h season, not ${expectedName}.`,
         { file: MODEL_FILE },
       );
     }
     const model = new SeasonalNaiveForecaster(season, expectedName);
-    model.#saved = parsed.data;
+    model.#saved = saved;
     return model;
   }
 
@@ -236,7 +211,7 @@ export class SeasonalNaiveForecaster implements Forecaster {
   }
 
   async save(): Promise<ModelFiles> {
-    return { [MODEL_FILE]: new TextEncoder().encode(JSON.stringify(this.#require())) };
+    return { [MODEL_FILE]: modelJson(this.#require()) };
   }
 
   describe(): ModelDescription {

@@ -2,6 +2,7 @@
  * The saved form of an xgb forecaster: config.json (feature spec, quantile boosters, fit facts)
  * plus, per quantile level, the booster in UBJ (loaded back) and JSON (for people and for Python).
  */
+import { modelJson, readModelJson } from '../model-files.js';
 import { z } from 'zod';
 import { REGIONS } from '../../config/config.js';
 import { DcgridError, ErrorCodes } from '../../lib/errors.js';
@@ -53,37 +54,17 @@ export function boosterFileNames(quantile: number): { ubj: string; json: string 
 
 export function encodeConfig(config: Omit<SavedConfig, 'format' | 'version'>): Uint8Array {
   const full: SavedConfig = { format: FORMAT, version: FORMAT_VERSION, ...config };
-  return new TextEncoder().encode(JSON.stringify(full, null, 2));
+  return modelJson(full);
 }
 
 export function decodeConfig(files: ModelFiles): SavedConfig {
-  const bytes = files[CONFIG_FILE];
-  if (bytes === undefined) {
-    throw new DcgridError(ErrorCodes.MODEL, `Not an xgb model: ${CONFIG_FILE} is missing.`, {
-      file: CONFIG_FILE,
-    });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder().decode(bytes));
-  } catch (error) {
-    throw new DcgridError(ErrorCodes.MODEL, `${CONFIG_FILE} is not valid JSON: ${String(error)}`, {
-      file: CONFIG_FILE,
-    });
-  }
-  const parsed = configSchema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new DcgridError(ErrorCodes.MODEL, `Not a valid xgb model configuration: ${issues}`, {
-      file: CONFIG_FILE,
-    });
-  }
-  for (const booster of parsed.data.boosters) {
+  const config = readModelJson(files, CONFIG_FILE, configSchema, 'xgb');
+  for (const booster of config.boosters) {
     if (files[booster.ubj] === undefined && files[booster.json] === undefined) {
       throw new DcgridError(ErrorCodes.MODEL, `Booster file for quantile ${booster.quantile} is missing.`, {
         file: booster.ubj,
       });
     }
   }
-  return parsed.data;
+  return config;
 }
