@@ -26,7 +26,7 @@ import { DATA_COLUMNS, FRACTION_SERIES } from '../src/sources/eirgrid-workbook/c
 import { parseSystemDataWorkbook } from '../src/sources/eirgrid-workbook/parse.js';
 import { writeSystemDataWorkbook } from '../src/sources/eirgrid-workbook/write.js';
 import type { Observation } from '../src/sources/types.js';
-import { openZip } from '../src/sources/xlsx/zip-reader.js';
+import { openZip } from '../src/lib/zip-reader.js';
 import { QUARTER_HOUR_MS } from '../src/lib/time.js';
 
 const { values: args } = parseArgs({

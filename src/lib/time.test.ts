@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  clockChangeDaysBetween,
   classifyIrishWall,
   irishClockChangeDays,
   irishOffsetHoursAtUtc,
@@ -46,5 +47,16 @@ describe('Irish civil time', () => {
     expect(parseDashboardWall('29-Oct-2023 01:45:00')).toBe(Date.UTC(2023, 9, 29, 1, 45));
     expect(parseDashboardWall('garbage')).toBeNaN();
     expect(formatDashboardDate(Date.UTC(2024, 1, 9))).toBe('09-Feb-2024');
+  });
+});
+
+describe('clockChangeDaysBetween', () => {
+  it('lists the clock changes inside a span, both ends included', () => {
+    expect(clockChangeDaysBetween(Date.UTC(2023, 0, 1), Date.UTC(2024, 2, 31))).toEqual([
+      '2023-03-26',
+      '2023-10-29',
+      '2024-03-31',
+    ]);
+    expect(clockChangeDaysBetween(Date.UTC(2023, 4, 1), Date.UTC(2023, 5, 1))).toEqual([]);
   });
 });

@@ -127,3 +127,15 @@ export function formatDashboardDate(wallMs: number): string {
   const day = String(d.getUTCDate()).padStart(2, '0');
   return `${day}-${mon[0]!.toUpperCase()}${mon.slice(1)}-${d.getUTCFullYear()}`;
 }
+
+/** Irish clock-change dates (YYYY-MM-DD) between two instants, inclusive. */
+export function clockChangeDaysBetween(fromUtc: number, toUtc: number): string[] {
+  const days: string[] = [];
+  const fromDay = isoDate(fromUtc);
+  const toDay = isoDate(toUtc);
+  for (let year = new Date(fromUtc).getUTCFullYear(); year <= new Date(toUtc).getUTCFullYear(); year++) {
+    const { spring, autumn } = irishClockChangeDays(year);
+    for (const day of [spring, autumn]) if (day >= fromDay && day <= toDay) days.push(day);
+  }
+  return days;
+}

@@ -10,7 +10,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { DcgridError, ErrorCodes } from '../../lib/errors.js';
-import { HOUR_MS, irishClockChangeDays, isoHour, utcToIrishWallMs } from '../../lib/time.js';
+import { HOUR_MS, clockChangeDaysBetween, isoHour, utcToIrishWallMs } from '../../lib/time.js';
 import {
   parseDateTimeCell,
   parseNumberCell,
@@ -186,16 +186,4 @@ function addNotes(
     );
   }
   quality.dstDays = clockChangeDaysBetween(first, last);
-}
-
-/** Irish clock-change dates (YYYY-MM-DD) between two instants, inclusive. */
-export function clockChangeDaysBetween(fromUtc: number, toUtc: number): string[] {
-  const days: string[] = [];
-  const fromDay = new Date(fromUtc).toISOString().slice(0, 10);
-  const toDay = new Date(toUtc).toISOString().slice(0, 10);
-  for (let year = new Date(fromUtc).getUTCFullYear(); year <= new Date(toUtc).getUTCFullYear(); year++) {
-    const { spring, autumn } = irishClockChangeDays(year);
-    for (const day of [spring, autumn]) if (day >= fromDay && day <= toDay) days.push(day);
-  }
-  return days;
 }

@@ -4,8 +4,7 @@
  */
 import type { Region } from '../../config/config.js';
 import { DcgridError, ErrorCodes } from '../../lib/errors.js';
-import { isoHour } from '../../lib/time.js';
-import { clockChangeDaysBetween } from '../ember/parse.js';
+import { clockChangeDaysBetween, isoHour } from '../../lib/time.js';
 import { emptyQuality, type Observation, type ParseQuality, type ParseResult } from '../types.js';
 import { tradingDayNumber, tradingDayOf, tradingDaysWithin } from './trading-day.js';
 

@@ -1,3 +1,4 @@
+import { clockChangeDaysBetween } from '../../lib/time.js';
 /**
  * A user's own metered data-centre load: a CSV with a timestamp and a load in MW per row, and
  * optionally the site and the region. Header names are matched without regard to case:
@@ -10,7 +11,6 @@
 import { readFile } from 'node:fs/promises';
 import { REGIONS, type Region } from '../../config/config.js';
 import { DcgridError, ErrorCodes } from '../../lib/errors.js';
-import { clockChangeDaysBetween } from '../ember/parse.js';
 import { parseDateTimeCell, parseNumberCell, readCsvRecords, resolveColumns } from '../csv-lines.js';
 import { emptyQuality, type ParseOptions, type ParseResult } from '../types.js';
 import { sumSites, type SiteSeries } from './aggregate.js';

@@ -6,7 +6,7 @@ import { posix } from 'node:path';
 import { DcgridError, ErrorCodes } from '../../lib/errors.js';
 import { type Cell, type SheetRow, columnLetters, isDateFormat, parseCellRef } from './cells.js';
 import { streamXml, type XmlHandlers } from './xml-stream.js';
-import { openZip, type ZipArchive } from './zip-reader.js';
+import { openZip, type ZipArchive } from '../../lib/zip-reader.js';
 
 export interface Workbook {
   /** The name used in error messages. */
@@ -30,7 +30,7 @@ const REL_STYLES = '/styles';
 
 /** Opens an .xlsx file; the caller must close() it. */
 export async function openWorkbook(path: string, displayName: string = path): Promise<Workbook> {
-  const archive = await openZip(path, displayName);
+  const archive = await openZip(path, displayName, '.xlsx workbook (a zip archive)');
   try {
     return await loadWorkbook(archive, displayName);
   } catch (error) {

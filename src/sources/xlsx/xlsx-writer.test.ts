@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { openWorkbook } from './workbook-reader.js';
 import { buildXlsx, escapeXml } from './xlsx-writer.js';
-import { openZip } from './zip-reader.js';
+import { openZip } from '../../lib/zip-reader.js';
 
 const sheets = [
   {

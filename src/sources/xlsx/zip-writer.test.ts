@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
 import { buildZip, crc32 } from './zip-writer.js';
-import { openZip } from './zip-reader.js';
+import { openZip } from '../../lib/zip-reader.js';
 
 describe('crc32', () => {
   it('matches the standard check value', () => {

@@ -1,11 +1,11 @@
 /**
- * Reads entries of a zip archive (an .xlsx package) as streams with yauzl: only the central
- * directory is held in memory, never a whole entry.
+ * Reads entries of a zip archive (an .xlsx package, a downloaded bundle) as streams with yauzl:
+ * only the central directory is held in memory, never a whole entry.
  */
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
-import { DcgridError, ErrorCodes } from '../../lib/errors.js';
+import { DcgridError, ErrorCodes } from './errors.js';
 
 export interface ZipArchive {
   /** Entry names in archive order. */
@@ -16,8 +16,15 @@ export interface ZipArchive {
   close(): void;
 }
 
-/** Opens a zip file; a missing, empty or non-zip file is a DcgridError naming `displayName`. */
-export async function openZip(path: string, displayName: string = path): Promise<ZipArchive> {
+/**
+ * Opens a zip file; a missing, empty or non-zip file is a DcgridError naming `displayName` and
+ * saying what the file should have been (`kind`, e.g. ".xlsx workbook").
+ */
+export async function openZip(
+  path: string,
+  displayName: string = path,
+  kind = 'zip archive',
+): Promise<ZipArchive> {
   const info = await stat(path).catch((error: unknown) => {
     throw new DcgridError(ErrorCodes.NOT_FOUND, `cannot read the file: ${(error as Error).message}`, {
       file: displayName,
@@ -33,7 +40,7 @@ export async function openZip(path: string, displayName: string = path): Promise
         reject(
           new DcgridError(
             ErrorCodes.INPUT_CORRUPT,
-            `not a readable .xlsx workbook (an .xlsx file is a zip archive): ${error.message}`,
+            `not a readable ${kind}: ${error.message}`,
             { file: displayName },
             { cause: error },
           ),
@@ -50,7 +57,7 @@ export async function openZip(path: string, displayName: string = path): Promise
       const entry = entries.get(name);
       if (entry === undefined) {
         return Promise.reject(
-          new DcgridError(ErrorCodes.INPUT_CORRUPT, `the workbook has no part "${name}"`, {
+          new DcgridError(ErrorCodes.INPUT_CORRUPT, `the archive has no part "${name}"`, {
             file: displayName,
           }),
         );
