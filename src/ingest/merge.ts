@@ -38,9 +38,18 @@ export function mergeParseResults(results: readonly ParseResult<Observation>[]):
 } {
   const buckets = new Map<string, Bucket>();
   results.forEach((result, fileIndex) => {
+    let bucket: Bucket | undefined;
     for (const o of result.records) {
+      // Records come grouped by series: look the bucket up only when the series changes.
+      if (bucket?.series === o.series && bucket.region === o.region) {
+        bucket.ts.push(o.tsUtc);
+        bucket.interval.push(o.intervalMin);
+        bucket.values.push(o.value ?? Number.NaN);
+        bucket.file.push(fileIndex);
+        continue;
+      }
       const key = `${result.source}|${o.series}|${o.region}`;
-      let bucket = buckets.get(key);
+      bucket = buckets.get(key);
       if (bucket === undefined) {
         bucket = {
           source: result.source,
@@ -63,15 +72,20 @@ export function mergeParseResults(results: readonly ParseResult<Observation>[]):
   let crossFileDuplicatesDropped = 0;
   const series: MergedSeries[] = [];
   for (const bucket of [...buckets.values()].sort(compareBuckets)) {
-    const order = Array.from(bucket.ts.keys());
+    const n = bucket.ts.length;
     // Files are usually read in time order: sort only when they were not.
-    if (!isSorted(bucket.ts))
-      order.sort((a, b) => bucket.ts[a]! - bucket.ts[b]! || bucket.file[a]! - bucket.file[b]!);
-    const ts: number[] = [];
-    const interval: number[] = [];
-    const values: number[] = [];
+    const order = isSorted(bucket.ts)
+      ? undefined
+      : Array.from(bucket.ts.keys()).sort(
+          (a, b) => bucket.ts[a]! - bucket.ts[b]! || bucket.file[a]! - bucket.file[b]!,
+        );
+    const ts = new Float64Array(n);
+    const interval = new Int16Array(n);
+    const values = new Float64Array(n);
+    let kept = 0;
     let previous = -1;
-    for (const i of order) {
+    for (let k = 0; k < n; k++) {
+      const i = order === undefined ? k : order[k]!;
       if (previous >= 0 && bucket.ts[i] === bucket.ts[previous]) {
         const a = bucket.values[previous]!;
         const b = bucket.values[i]!;
@@ -81,7 +95,7 @@ export function mergeParseResults(results: readonly ParseResult<Observation>[]):
         }
         if (Number.isNaN(a) || Number.isNaN(b)) {
           // One file published the slot as missing, another has a value: the value wins.
-          if (Number.isNaN(a)) values[values.length - 1] = b;
+          if (Number.isNaN(a)) values[kept - 1] = b;
           crossFileDuplicatesDropped++;
           continue;
         }
@@ -93,18 +107,19 @@ export function mergeParseResults(results: readonly ParseResult<Observation>[]):
           { file: results[bucket.file[i]!]!.file },
         );
       }
-      ts.push(bucket.ts[i]!);
-      interval.push(bucket.interval[i]!);
-      values.push(bucket.values[i]!);
+      ts[kept] = bucket.ts[i]!;
+      interval[kept] = bucket.interval[i]!;
+      values[kept] = bucket.values[i]!;
+      kept++;
       previous = i;
     }
     series.push({
       source: bucket.source,
       series: bucket.series,
       region: bucket.region,
-      ts: Float64Array.from(ts),
-      intervalMin: Int16Array.from(interval),
-      values: Float64Array.from(values),
+      ts: kept === n ? ts : ts.slice(0, kept),
+      intervalMin: kept === n ? interval : interval.slice(0, kept),
+      values: kept === n ? values : values.slice(0, kept),
     });
   }
   return { series, stats: { crossFileDuplicatesDropped } };
