@@ -180,6 +180,7 @@ export async function backtestAction(
 export function registerBacktest(program: Command): void {
   program
     .command('backtest')
+    .summary('rolling-origin backtest of several models on the same origins')
     .description(
       'rolling-origin backtest of the models on the feature store: MAE, RMSE, MAPE, sMAPE, MASE, pinball loss and ' +
         'P10-P90 coverage, day-ahead and week-ahead; stored in dcgrid.backtests (see docs/BACKTESTING.md)',

@@ -14,8 +14,9 @@ interface ForecastOptions {
 export function registerForecast(program: Command): void {
   program
     .command('forecast')
+    .summary('issue a P10/P50/P90 forecast from the champion into dcgrid.forecasts')
     .description(
-      'forecast FORECAST_HORIZON_H hours after the last observed hour with the champion of a target\n' +
+      'forecast FORECAST_HORIZON_H hours after the last observed hour with the champion of a target ' +
         '(or --model/--version), with P10/P50/P90, and store it in dcgrid.forecasts',
     )
     .option('--target <column>', 'feature to forecast (default: the first of TARGETS)')

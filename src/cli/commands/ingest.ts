@@ -50,10 +50,13 @@ export async function ingestWithProgress(ctx: CommandContext, options: IngestOpt
 export function registerIngest(program: Command): void {
   program
     .command('ingest')
+    .summary(
+      'read raw data (files, downloads or offline demo data) into observations, features and a quality report',
+    )
     .description(
-      'read raw grid and market data (--raw-dir for real files, --download from the publishers, or the offline\n' +
-        'synthetic demo data when neither is given), then write observations, hourly features, CSO figures\n' +
-        'and a quality report in one transaction. Re-running changes nothing; an interrupted run leaves the\n' +
+      'read raw grid and market data (--raw-dir for real files, --download from the publishers, or the offline ' +
+        'synthetic demo data when neither is given), then write observations, hourly features, CSO figures ' +
+        'and a quality report in one transaction. Re-running changes nothing; an interrupted run leaves the ' +
         'previous state intact.',
     )
     .option('--download', 'download from EirGrid, Ember, SEMOpx and the CSO into DCGRID_HOME/cache')

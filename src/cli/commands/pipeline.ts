@@ -103,9 +103,10 @@ export function printPipelineResult(ctx: CommandContext, result: PipelineResult)
 export function registerPipeline(program: Command): void {
   program
     .command('pipeline')
+    .summary('ingest -> features -> train -> backtest -> register -> forecast, resumable')
     .description(
-      'the whole job: ingest (raw files, downloads or the offline demo data) -> hourly features -> for each\n' +
-        'target in TARGETS and model in PIPELINE_MODELS: backtest, train, register (champion only if better)\n' +
+      'the whole job: ingest (raw files, downloads or the offline demo data) -> hourly features -> for each ' +
+        'target in TARGETS and model in PIPELINE_MODELS: backtest, train, register (champion only if better) ' +
         '-> forecast from each champion. Tracked as one run; --resume skips what an interrupted run finished.',
     )
     .option('--targets <list>', 'comma-separated targets (TARGETS)')

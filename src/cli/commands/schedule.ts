@@ -12,9 +12,10 @@ interface ScheduleCliOptions extends PipelineOptions {
 export function registerSchedule(program: Command): void {
   program
     .command('schedule')
+    .summary('run the pipeline on a cron expression, as a service')
     .description(
-      'run the pipeline on a cron expression in Irish local time (SCHEDULE_CRON, default daily 06:15) until\n' +
-        'stopped; never two runs at once, and a failed run does not stop the schedule. Logs are JSON lines\n' +
+      'run the pipeline on a cron expression in Irish local time (SCHEDULE_CRON, default daily 06:15) until ' +
+        'stopped; never two runs at once, and a failed run does not stop the schedule. Logs are JSON lines ' +
         '(pino) on stderr. In embedded mode this process owns the database.',
     )
     .option('--cron <expr>', 'cron expression, e.g. "15 6 * * *" (SCHEDULE_CRON)')

@@ -49,9 +49,10 @@ export async function trainAction(ctx: CommandContext, options: TrainOptions) {
 export function registerTrain(program: Command): void {
   program
     .command('train')
+    .summary('backtest, fit and register one model for one target')
     .description(
-      'train one model for one target: backtest it on the last weeks (daily 00:00 UTC origins), fit it on the\n' +
-        'training window, store the artifact and register the version; it becomes champion only if it beats\n' +
+      'train one model for one target: backtest it on the last weeks (daily 00:00 UTC origins), fit it on the ' +
+        'training window, store the artifact and register the version; it becomes champion only if it beats ' +
         'the current champion on PROMOTION_METRIC. The run is tracked (embedded tables, or MLflow).',
     )
     .requiredOption('--model <name>', 'snaive24, snaive168, mstl, prophet, xgb or tft')
