@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { codeVersion } from '../artifacts/code-version.js';
 import { registerCommands } from './commands/index.js';
 
 const program = new Command('dcgrid')
@@ -6,6 +7,7 @@ const program = new Command('dcgrid')
     'Forecast data-centre electricity load and power-grid stress for Ireland.\n' +
       'Settings come from the environment and .env (see .env.example); flags below override them.',
   )
+  .version(codeVersion().version, '-V, --version', 'print the version')
   .option('--json', 'print results as JSON (for scripts)')
   .option('--raw-dir <dir>', 'folder of raw input files (DCGRID_RAW_DIR); read-only')
   .option('--region <region>', 'IE (default), NI or ALL (REGION)')
