@@ -1,21 +1,3 @@
-import { Command } from 'commander';
-import { codeVersion } from '../artifacts/code-version.js';
-import { registerCommands } from './commands/index.js';
+import { buildProgram } from './program.js';
 
-const program = new Command('dcgrid')
-  .description(
-    'Forecast data-centre electricity load and power-grid stress for Ireland.\n' +
-      'Settings come from the environment and .env (see .env.example); flags below override them.',
-  )
-  .version(codeVersion().version, '-V, --version', 'print the version')
-  .option('--json', 'print results as JSON (for scripts)')
-  .option('--raw-dir <dir>', 'folder of raw input files (DCGRID_RAW_DIR); read-only')
-  .option('--region <region>', 'IE (default), NI or ALL (REGION)')
-  .option('--home <dir>', 'state folder: embedded database, artifacts, caches (DCGRID_HOME)')
-  .option('--no-progress', 'no progress bars')
-  .showHelpAfterError()
-  .configureHelp({ sortSubcommands: false });
-
-registerCommands(program);
-
-await program.parseAsync(process.argv);
+await buildProgram().parseAsync(process.argv);

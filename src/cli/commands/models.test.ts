@@ -1,44 +1,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FileArtifactStore } from '../../artifacts/file/store.js';
 import { ModelRegistry } from '../../registry/registry.js';
 import { registration } from '../../registry/test-support/fixtures.js';
 import { createTestStore, type TestStore } from '../../store/test-support/stores.js';
 import { runScript } from '../../tracking/test-support/child.js';
 import { ExitCode } from '../exit-codes.js';
-import { registerModelsCommand } from './models.js';
+import { runCli } from '../test-support/run-cli.js';
 
-/** Runs `dcgrid <args>` in this process (global options as in main.ts) and returns its stdout. */
-async function dcgrid(...args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  const program = new Command('dcgrid')
-    .option('--json')
-    .option('--region <region>')
-    .option('--home <dir>')
-    .option('--no-progress')
-    .exitOverride();
-  registerModelsCommand(program);
-  let stdout = '';
-  let stderr = '';
-  const out = vi
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  process.exitCode = 0;
-  try {
-    await program.parseAsync(['node', 'dcgrid', ...args]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  const exitCode = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { stdout, stderr, exitCode };
-}
+const dcgrid = runCli;
 
 describe('dcgrid models', () => {
   let store: TestStore;
