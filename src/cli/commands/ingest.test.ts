@@ -7,7 +7,7 @@ import { createTestStore, type TestStore } from '../../store/test-support/stores
 import { ExitCode } from '../exit-codes.js';
 import { runCli } from '../test-support/run-cli.js';
 
-describe('dcgrid ingest and data report', () => {
+describe('dcgrid ingest, data report, train and forecast', () => {
   let store: TestStore;
   let raw = '';
   const saved = { ...process.env };
@@ -15,7 +15,7 @@ describe('dcgrid ingest and data report', () => {
     store = await createTestStore('postgres');
     const root = await mkdtemp(join(tmpdir(), 'dcgrid-cli-ingest-'));
     raw = join(root, 'raw');
-    await writeDemoRawDir(raw, { from: Date.UTC(2024, 8, 1), to: Date.UTC(2024, 8, 15) });
+    await writeDemoRawDir(raw, { from: Date.UTC(2024, 8, 1), to: Date.UTC(2024, 8, 22) });
     Object.assign(process.env, { DATABASE_URL: store.url!, DCGRID_HOME: join(root, 'home') });
   }, 120_000);
   afterAll(async () => {
@@ -36,6 +36,30 @@ describe('dcgrid ingest and data report', () => {
     const human = await runCli('data', 'report', '--id', String(result.reportId));
     expect(human.stdout).toContain('series coverage');
     expect(human.stdout).toContain('source disagreements');
+  });
+
+  it('trains, registers and forecasts through the command line', async () => {
+    Object.assign(process.env, {
+      FORECAST_HORIZON_H: '24',
+      BACKTEST_WEEKS: '1',
+      VALIDATION_HOURS: '0',
+      TRAIN_DAYS: '14',
+      ARTIFACT_URI: `file://${process.env.DCGRID_HOME}/artifacts`,
+    });
+    const train = await runCli('--json', 'train', '--model', 'snaive168', '--target', 'demand_mw');
+    expect(train.exitCode).toBe(ExitCode.OK);
+    expect(JSON.parse(train.stdout)).toMatchObject({ model: 'snaive168', version: 1, alias: 'champion' });
+    const forecast = await runCli('--json', 'forecast', '--target', 'demand_mw');
+    expect(forecast.exitCode).toBe(ExitCode.OK);
+    const issued = JSON.parse(forecast.stdout) as {
+      origin: string;
+      hours: Array<{ p10: number; p50: number; p90: number }>;
+    };
+    expect(issued.origin).toBe('2024-09-22T00:00:00.000Z');
+    expect(issued.hours).toHaveLength(24);
+    const unknown = await runCli('train', '--model', 'arima', '--target', 'demand_mw');
+    expect(unknown.exitCode).toBe(ExitCode.INPUT);
+    expect(unknown.stderr).toContain('known models: snaive24');
   });
 
   it('exits 3 with a JSON error naming the folder when there is nothing to read', async () => {
