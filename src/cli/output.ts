@@ -8,7 +8,7 @@ function formatCell(value: Cell): string {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return '-';
     if (Number.isInteger(value)) return String(value);
-    return Math.abs(value) >= 100 ? value.toFixed(1) : value.toPrecision(4);
+    return Math.abs(value) >= 100 ? value.toFixed(1) : String(Number(value.toPrecision(4)));
   }
   return String(value);
 }
