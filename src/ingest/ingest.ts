@@ -108,7 +108,9 @@ export async function runIngest(store: Store, request: IngestRequest): Promise<I
       // The features are rebuilt from everything stored, so an incremental ingest sees earlier data.
       // A series whose stored row count equals what this ingest just wrote holds exactly those rows
       // (they were all upserted): only the others are read back.
-      const all = await time('read_observations', () => storedSeries(tx, merged.series));
+      const all = fresh
+        ? merged.series
+        : await time('read_observations', () => storedSeries(tx, merged.series));
       const regions = REGIONS.filter((region) => all.some((s) => s.region === region || region === 'ALL'));
       onStage?.('features', regions.length);
       const featureQuality = [];
