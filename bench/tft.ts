@@ -120,6 +120,10 @@ async function main(): Promise<void> {
         pastColumns.map((name) => [name, columnStats(frame.columns[name]!, validationFrom)]),
       ),
     },
+    seasonalLags: defaults.seasonalLags,
+    festive: defaults.festive,
+    targetScaling: defaults.targetScaling,
+    ...(defaults.levelHours !== undefined ? { levelHours: defaults.levelHours } : {}),
   };
   const series = prepareSeries(frame, settings);
   const plan = planWindows(
@@ -136,8 +140,8 @@ async function main(): Promise<void> {
     horizon: HORIZON,
     quantileCount: QUANTILES.length,
     staticVariables: staticVariables(),
-    encoderVariables: encoderVariables(pastColumns),
-    decoderVariables: decoderVariables(),
+    encoderVariables: encoderVariables(pastColumns, settings),
+    decoderVariables: decoderVariables(settings),
   };
   const store = new ParameterStore(new Rng(1));
   const network = new TftNetwork(store, shape);
@@ -216,11 +220,15 @@ async function main(): Promise<void> {
   }
 
   // --- epoch: train batches + validation forward passes ---------------------------------------
-  const trainBatches = Math.ceil(plan.trainOrigins.length / defaults.batchSize);
+  const epochWindows = Math.min(
+    plan.trainOrigins.length,
+    defaults.windowsPerEpoch ?? Number.POSITIVE_INFINITY,
+  );
+  const trainBatches = Math.ceil(epochWindows / defaults.batchSize);
   const validationBatches = Math.ceil(plan.validationOrigins.length / defaults.batchSize);
   const epochWall = trainBatches * tfStep.wall + validationBatches * forward.wall;
   console.log(
-    `epoch (default stride ${defaults.windowStride} h): ${plan.trainOrigins.length} training windows = ${trainBatches} steps, ` +
+    `epoch (default stride ${defaults.windowStride} h): ${epochWindows} of ${plan.trainOrigins.length} training windows = ${trainBatches} steps, ` +
       `${plan.validationOrigins.length} validation windows; estimated ${fmt(epochWall, 1)} s per epoch, ` +
       `${fmt((epochWall * defaults.maxEpochs) / 60, 1)} min for maxEpochs ${defaults.maxEpochs}`,
   );

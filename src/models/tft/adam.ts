@@ -25,6 +25,7 @@ export class Adam {
   private readonly beta2: number;
   private readonly epsilon: number;
   private t = 0;
+  private learningRate: number;
 
   constructor(
     private readonly variables: readonly tf.Variable[],
@@ -36,6 +37,16 @@ export class Adam {
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.999;
     this.epsilon = options.epsilon ?? 1e-8;
+    this.learningRate = options.learningRate;
+  }
+
+  get rate(): number {
+    return this.learningRate;
+  }
+
+  /** Changes the learning rate of the following steps (moments and step count are kept). */
+  setRate(learningRate: number): void {
+    this.learningRate = learningRate;
   }
 
   /** Applies one update; `grads[i]` belongs to `variables[i]`. Returns the gradient norm before clipping. */
@@ -48,7 +59,7 @@ export class Adam {
     const scale = clip !== undefined && norm > clip ? clip / (norm + 1e-6) : 1;
     this.t++;
     const { beta1, beta2, epsilon } = this;
-    const stepSize = (this.options.learningRate * Math.sqrt(1 - beta2 ** this.t)) / (1 - beta1 ** this.t);
+    const stepSize = (this.learningRate * Math.sqrt(1 - beta2 ** this.t)) / (1 - beta1 ** this.t);
     const epsilonHat = epsilon * Math.sqrt(1 - beta2 ** this.t);
     this.variables.forEach((variable, k) => {
       const g = data[k]!;

@@ -16,8 +16,13 @@ export const hyperParamsSchema = z
     maxEpochs: z.number().int().min(1).max(10_000).default(25),
     /** Epochs without a better validation loss before training stops. */
     patience: z.number().int().min(1).default(5),
-    /** Hours between consecutive training window origins. */
-    windowStride: z.number().int().min(1).default(24),
+    /** The learning rate is multiplied by this after `learningRatePatience` epochs without a better validation loss (1: constant). */
+    learningRateDecay: z.number().gt(0).max(1).default(0.5),
+    learningRatePatience: z.number().int().min(1).default(2),
+    /** Hours between consecutive training window origins (1: a window starts at every hour). */
+    windowStride: z.number().int().min(1).default(1),
+    /** Training windows drawn afresh (without replacement, seeded) for each epoch; at most all of them. */
+    windowsPerEpoch: z.number().int().min(1).default(704),
     /** Hours between validation window origins. */
     validationStride: z.number().int().min(1).default(12),
     gradientClipNorm: z.number().positive().default(1),
@@ -25,6 +30,20 @@ export const hyperParamsSchema = z
     pastColumns: z.array(z.string().min(1)).optional(),
     /** Optional wall-clock cap: training stops after the epoch that crosses it (not reproducible when it triggers). */
     maxTrainSeconds: z.number().positive().optional(),
+    /** Periods (hours) of the seasonal target lags given as known inputs (see features.ts). */
+    seasonalLags: z
+      .array(z.number().int().min(1).max(8760))
+      .max(4)
+      .refine((periods) => new Set(periods).size === periods.length, 'seasonal lag periods must differ')
+      .default([24, 168]),
+    /** The 24 December - 1 January flag among the known inputs. */
+    festive: z.boolean().default(true),
+    /** 'window': target-valued inputs and outputs relative to the window's level (see levelHours); 'global': not. */
+    targetScaling: z.enum(['global', 'window']).default('window'),
+    /** With window scaling, the level is the mean of the observed target over this many hours before the origin (default: the encoder length). */
+    levelHours: z.number().int().min(1).optional(),
+    /** Loss weight of forecast hours 1-24 relative to the later hours (training and early stopping). */
+    dayAheadWeight: z.number().positive().max(100).default(4),
   })
   .strict();
 
@@ -41,6 +60,9 @@ export function parseHyperParams(params: Record<string, unknown> | undefined): T
   return parsed.data;
 }
 
+/** config.json format version; format 1 files are upgraded on load. */
+export const CONFIG_VERSION = 2;
+
 const variableSpec = z.union([
   z.object({ name: z.string(), kind: z.literal('real') }).strict(),
   z
@@ -55,7 +77,7 @@ const weightsByName = z.record(z.string(), z.number());
 export const configSchema = z
   .object({
     format: z.literal('dcgrid-tft'),
-    version: z.literal(1),
+    version: z.literal(CONFIG_VERSION),
     target: z.string(),
     region: z.enum(REGIONS),
     encoderLength: z.number().int().positive(),
@@ -118,8 +140,36 @@ export const configSchema = z
 
 export type TftConfig = z.output<typeof configSchema>;
 
+/**
+ * Format 1 (before seasonal lags, the festive flag, window scaling, the day-ahead loss weight,
+ * per-epoch window sampling and learning-rate cuts) had none of them: its hyper-parameters are
+ * completed with the values that describe how it was built and trained (every window each epoch).
+ */
+function upgradeFormat1(json: unknown): unknown {
+  if (typeof json !== 'object' || json === null) return json;
+  const config = json as Record<string, unknown>;
+  if (config.version !== 1 || typeof config.hyperParams !== 'object' || config.hyperParams === null)
+    return json;
+  const training = config.training as { trainWindows?: unknown } | undefined;
+  return {
+    ...config,
+    version: CONFIG_VERSION,
+    hyperParams: {
+      seasonalLags: [],
+      festive: false,
+      targetScaling: 'global',
+      dayAheadWeight: 1,
+      learningRateDecay: 1,
+      ...(typeof training?.trainWindows === 'number' && training.trainWindows > 0
+        ? { windowsPerEpoch: training.trainWindows }
+        : {}),
+      ...config.hyperParams,
+    },
+  };
+}
+
 export function parseConfig(json: unknown): TftConfig {
-  const parsed = configSchema.safeParse(json);
+  const parsed = configSchema.safeParse(upgradeFormat1(json));
   if (!parsed.success) {
     const issues = parsed.error.issues
       .slice(0, 5)

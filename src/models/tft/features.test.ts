@@ -6,7 +6,10 @@ import {
   buildBatch,
   checkHourlyGrid,
   columnStats,
+  decoderVariables,
   encoderVariables,
+  isFestive,
+  lagRow,
   prepareSeries,
   type FeatureSettings,
 } from './features.js';
@@ -85,10 +88,19 @@ describe('TFT features', () => {
     expect(Array.from(batch.mask!)).toEqual([0, 1]);
   });
 
-  it('never reads rows at or after the origin for inputs (no leakage)', () => {
+  it.each([
+    ['basic inputs', {}],
+    [
+      'seasonal lags, festive flag, window scaling',
+      { seasonalLags: [2, 3], festive: true, targetScaling: 'window' },
+    ],
+  ] as const)('never reads rows at or after the origin for inputs (no leakage): %s', (_, extra) => {
     const settings = settingsFor({
       pastColumns: ['demand'],
       normalisation: { target: { mean: 10, std: 2 }, past: { demand: { mean: 0, std: 1 } } },
+      horizon: 3,
+      ...extra,
+      seasonalLags: 'seasonalLags' in extra ? [...extra.seasonalLags] : undefined,
     });
     const base = [10, 11, 12, 13, 14, 15, 16, 17];
     const demand = [1, 2, 3, 4, 5, 6, 7, 8];
@@ -111,6 +123,117 @@ describe('TFT features', () => {
     expect(blanked.static.map((a) => Array.from(a))).toEqual(clean.static.map((a) => Array.from(a)));
     expect(blanked.encoder.map((a) => Array.from(a))).toEqual(clean.encoder.map((a) => Array.from(a)));
     expect(blanked.decoder.map((a) => Array.from(a))).toEqual(clean.decoder.map((a) => Array.from(a)));
+    expect(Array.from(blanked.offsets)).toEqual(Array.from(clean.offsets));
+  });
+
+  it('lag rows: one period back in the encoder, the latest same-phase hour before the origin in the decoder', () => {
+    const origin = 100;
+    expect(lagRow(95, origin, 24)).toBe(71);
+    expect([100, 123, 124, 147, 148].map((row) => lagRow(row, origin, 24))).toEqual([76, 99, 76, 99, 76]);
+    expect([100, 267, 268].map((row) => lagRow(row, origin, 168))).toEqual([-68, 99, -68]);
+    for (let row = origin; row < origin + 400; row++) {
+      for (const period of [1, 7, 24, 168]) {
+        const source = lagRow(row, origin, period);
+        expect(source).toBeLessThan(origin);
+        expect(source).toBeGreaterThanOrEqual(origin - period);
+        expect((row - source) % period).toBe(0);
+      }
+    }
+  });
+
+  it('flags 24 December to 1 January in Irish local time', () => {
+    expect(isFestive(Date.UTC(2023, 11, 23, 23, 59))).toBe(false);
+    expect(isFestive(Date.UTC(2023, 11, 24, 0))).toBe(true);
+    expect(isFestive(Date.UTC(2024, 0, 1, 23))).toBe(true);
+    expect(isFestive(Date.UTC(2024, 0, 2, 0))).toBe(false);
+    expect(isFestive(Date.UTC(2024, 6, 24, 12))).toBe(false);
+  });
+
+  it('builds seasonal lags, their off-day flags and window-relative targets', () => {
+    // Hourly from 22 Dec 2023 00:00 UTC (winter: local = UTC); period-3 lags, encoder 3, horizon 4.
+    const start = Date.UTC(2023, 11, 22, 0);
+    const values = Array.from({ length: 60 }, (_, i) => 10 + 2 * (i % 5));
+    values[40] = Number.NaN;
+    const frame: HourlyFrame = {
+      ts: Float64Array.from(values, (_, i) => start + i * HOUR_MS),
+      columns: { load: Float64Array.from(values) },
+    };
+    const settings = settingsFor({
+      encoderLength: 3,
+      horizon: 4,
+      seasonalLags: [3],
+      festive: true,
+      targetScaling: 'window',
+    });
+    const series = prepareSeries(frame, settings);
+    const origin = 42; // 23 Dec 18:00; decoder 18:00-21:00, encoder 15:00-17:00
+    const batch = buildBatch(series, settings, { origins: [origin], withTargets: true });
+    const z = (row: number) => series.targetFilled[row]!;
+    // Encoder rows 39, 40 (missing, filled from 39), 41; level = mean of the observed 39 and 41.
+    const level = (series.target[39]! + series.target[41]!) / 2;
+    expect(batch.offsets[0]).toBeCloseTo(level, 6);
+    expect(batch.static[1]![0]).toBeCloseTo(level, 6);
+    const [target, missing] = batch.encoder;
+    expect(Array.from(target!)).toEqual([z(39), z(39), z(41)].map((v) => Math.fround(v - level)));
+    expect(Array.from(missing!)).toEqual([0, 1, 0]);
+    const names = decoderVariables(settings).map((spec) => spec.name);
+    expect(names).toEqual([
+      'hour',
+      'dow',
+      'month',
+      'holiday',
+      'festive',
+      'dst',
+      'time_index',
+      'lag_3h',
+      'lag_3h_off',
+    ]);
+    const column = (name: string) => Array.from(batch.decoder[names.indexOf(name)]!);
+    // Decoder rows 42..45 read rows 39, 40, 41, then 42 - 3·2 = 39 again.
+    expect(column('lag_3h')).toEqual([z(39), z(40), z(41), z(39)].map((v) => Math.fround(v - level)));
+    expect(column('festive')).toEqual([0, 0, 0, 0]);
+    expect(column('lag_3h_off')).toEqual([0, 0, 0, 0]);
+    // Targets relative to the level; the encoder's known lags read one period back (rows 36..38).
+    expect(Array.from(batch.targets!)).toEqual([42, 43, 44, 45].map((row) => Math.fround(z(row) - level)));
+    const encoderNames = encoderVariables([], settings).map((spec) => spec.name);
+    expect(Array.from(batch.encoder[encoderNames.indexOf('lag_3h')]!)).toEqual(
+      [36, 37, 38].map((row) => Math.fround(z(row) - level)),
+    );
+    // From 24 Dec 00:00 (row 48) the festive flag is on, and lags that read it are flagged off-day.
+    const later = buildBatch(series, settings, { origins: [51], withTargets: false });
+    expect(Array.from(later.decoder[names.indexOf('festive')]!)).toEqual([1, 1, 1, 1]);
+    expect(Array.from(later.decoder[names.indexOf('lag_3h_off')]!)).toEqual([1, 1, 1, 1]);
+    // Origin 50: lags read rows 47 (23 Dec 23:00), 48, 49, then 47 again.
+    const before = buildBatch(series, settings, { origins: [50], withTargets: false });
+    expect(Array.from(before.decoder[names.indexOf('lag_3h_off')]!)).toEqual([0, 1, 1, 0]);
+  });
+
+  it('takes the window level over levelHours before the origin when asked', () => {
+    const settings = settingsFor({ encoderLength: 4, horizon: 1, targetScaling: 'window', levelHours: 2 });
+    const series = prepareSeries(frameOf([10, 12, 14, 18, 20]), settings);
+    const batch = buildBatch(series, settings, { origins: [4], withTargets: true });
+    // Rows 2 and 3 (14, 18 → 2, 4): level 3; the static level still covers the encoder (rows 0-3).
+    expect(batch.offsets[0]).toBe(3);
+    expect(batch.static[1]![0]).toBeCloseTo(1.75);
+    expect(Array.from(batch.targets!)).toEqual([5 - 3]);
+  });
+
+  it('keeps the basic calendar inputs and absolute targets without lags, festive flag or window scaling', () => {
+    const settings = settingsFor();
+    expect(decoderVariables(settings).map((spec) => spec.name)).toEqual([
+      'hour',
+      'dow',
+      'month',
+      'holiday',
+      'dst',
+      'time_index',
+    ]);
+    const batch = buildBatch(prepareSeries(frameOf([10, 12, 14, 16, 18]), settings), settings, {
+      origins: [3],
+      withTargets: true,
+    });
+    expect(Array.from(batch.offsets)).toEqual([0]);
+    expect(Array.from(batch.targets!)).toEqual([3, 4]);
   });
 
   it('treats hours before the frame as missing when the history is shorter than the encoder', () => {

@@ -7,34 +7,58 @@
  * - encoder (past-observed + known): target, target_missing, one real per past column, then the
  *   known inputs;
  * - decoder (known-future): hour [24], dow [7], month [12], holiday [2] (Irish local calendar),
- *   dst (0/1), time_index ((t - origin) / horizon).
+ *   `festive` (0/1, 24 December to 1 January) when enabled, dst (0/1), time_index
+ *   ((t - origin) / horizon), then per seasonal lag L: `lag_<L>h`, the target at the latest hour
+ *   before the origin in the same phase of an L-hour cycle (t - L for h <= L, t - 2L beyond, ...),
+ *   and `lag_<L>h_off`, 1 when that lagged hour fell on a holiday or festive day.
+ *
+ * Target scaling: values are standardised with the training mean and standard deviation; with
+ * `targetScaling: 'window'` every target-valued input (encoder target, lags) and the decoder
+ * targets are also shifted by the window's level (mean of the observed encoder target), so the
+ * network forecasts the deviation from the last week's mean and the level is added back.
  *
  * Missing values: the target and past columns are normalised with the training statistics, then
  * forward-filled (a gap before the first observation gets 0, the training mean); `target_missing`
- * flags the hours whose target was filled. Forward filling only looks back, and the encoder reads
- * rows before the origin only, so nothing at or after the origin reaches the inputs.
+ * flags the hours whose target was filled. Forward filling only looks back, the encoder reads rows
+ * before the origin only and every lag reads a row before the origin, so nothing at or after the
+ * origin reaches the inputs.
  */
 import { REGIONS, type Region } from '../../config/config.js';
 import { DcgridError, ErrorCodes } from '../../lib/errors.js';
-import { HOUR_MS } from '../../lib/time.js';
+import { HOUR_MS, utcToIrishWallMs } from '../../lib/time.js';
 import { irishCalendar } from '../../features/calendar.js';
 import type { HourlyFrame } from '../types.js';
-import type { VariableSpec } from './vsn.js';
+import { inputWidth, type VariableSpec } from './vsn.js';
 
 export interface ColumnStats {
   mean: number;
   std: number;
 }
 
-export interface FeatureSettings {
+export type TargetScaling = 'global' | 'window';
+
+/** Which known inputs a model has besides the basic calendar; absent fields mean none (format 1 models). */
+export interface KnownInputOptions {
+  /** Periods (hours) of the seasonal target lags. */
+  seasonalLags?: readonly number[];
+  /** The 24 December - 1 January flag. */
+  festive?: boolean;
+}
+
+export interface FeatureSettings extends KnownInputOptions {
   target: string;
   region: Region;
   pastColumns: string[];
   encoderLength: number;
   horizon: number;
   normalisation: { target: ColumnStats; past: Record<string, ColumnStats> };
+  /** 'global' (default): training mean and std only; 'window': relative to the window's level too. */
+  targetScaling?: TargetScaling;
+  /** Hours before the origin whose observed target mean is the window's level (default: the encoder length). */
+  levelHours?: number;
 }
 
+/** The basic calendar inputs every model has, in input order (format 1 models have exactly these). */
 export const KNOWN_VARIABLES: readonly VariableSpec[] = [
   { name: 'hour', kind: 'categorical', cardinality: 24 },
   { name: 'dow', kind: 'categorical', cardinality: 7 },
@@ -44,6 +68,45 @@ export const KNOWN_VARIABLES: readonly VariableSpec[] = [
   { name: 'time_index', kind: 'real' },
 ];
 
+/** Known inputs in input order: hour, dow, month, holiday, [festive], dst, time_index, [lags]. */
+export function knownVariables(options: KnownInputOptions = {}): VariableSpec[] {
+  const [hour, dow, month, holiday, dst, timeIndex] = KNOWN_VARIABLES as [
+    VariableSpec,
+    VariableSpec,
+    VariableSpec,
+    VariableSpec,
+    VariableSpec,
+    VariableSpec,
+  ];
+  return [
+    hour,
+    dow,
+    month,
+    holiday,
+    ...(options.festive ? [{ name: 'festive', kind: 'real' } as const] : []),
+    dst,
+    timeIndex,
+    ...(options.seasonalLags ?? []).flatMap((period): VariableSpec[] => [
+      { name: `lag_${period}h`, kind: 'real' },
+      { name: `lag_${period}h_off`, kind: 'real' },
+    ]),
+  ];
+}
+
+/** Rows a lag reaches back before the encoder: the longest period. */
+export function lagReach(options: KnownInputOptions): number {
+  return Math.max(0, ...(options.seasonalLags ?? []));
+}
+
+/**
+ * Row of the lag of `period` hours for row `row` of a window starting at `origin`: one period back
+ * for encoder rows, and for decoder rows the latest row before the origin in the same phase.
+ */
+export function lagRow(row: number, origin: number, period: number): number {
+  const periods = row < origin ? 1 : Math.floor((row - origin) / period) + 1;
+  return row - periods * period;
+}
+
 export function staticVariables(): VariableSpec[] {
   return [
     { name: 'region', kind: 'categorical', cardinality: REGIONS.length },
@@ -52,17 +115,20 @@ export function staticVariables(): VariableSpec[] {
   ];
 }
 
-export function encoderVariables(pastColumns: readonly string[]): VariableSpec[] {
+export function encoderVariables(
+  pastColumns: readonly string[],
+  options: KnownInputOptions = {},
+): VariableSpec[] {
   return [
     { name: 'target', kind: 'real' },
     { name: 'target_missing', kind: 'real' },
     ...pastColumns.map((column): VariableSpec => ({ name: `past.${column}`, kind: 'real' })),
-    ...KNOWN_VARIABLES,
+    ...knownVariables(options),
   ];
 }
 
-export function decoderVariables(): VariableSpec[] {
-  return [...KNOWN_VARIABLES];
+export function decoderVariables(options: KnownInputOptions = {}): VariableSpec[] {
+  return knownVariables(options);
 }
 
 /** Mean and standard deviation of the finite values of `values[0, end)`; std 1 when degenerate. */
@@ -91,6 +157,8 @@ interface CalendarColumns {
   dow: Uint8Array;
   month: Uint8Array;
   holiday: Uint8Array;
+  /** 24 December - 1 January (local dates). */
+  festive: Uint8Array;
   dst: Uint8Array;
 }
 
@@ -135,17 +203,28 @@ function calendarColumns(start: number, first: number, count: number): CalendarC
     dow: new Uint8Array(count),
     month: new Uint8Array(count),
     holiday: new Uint8Array(count),
+    festive: new Uint8Array(count),
     dst: new Uint8Array(count),
   };
   for (let i = 0; i < count; i++) {
-    const fields = irishCalendar(start + (first + i) * HOUR_MS);
+    const utc = start + (first + i) * HOUR_MS;
+    const fields = irishCalendar(utc);
     columns.hour[i] = fields.hour;
     columns.dow[i] = fields.dow;
     columns.month[i] = fields.month;
     columns.holiday[i] = fields.holiday ? 1 : 0;
+    columns.festive[i] = isFestive(utc) ? 1 : 0;
     columns.dst[i] = fields.dst ? 1 : 0;
   }
   return columns;
+}
+
+/** 24 December to 1 January, Irish local dates: the Christmas shutdown, when demand drops 10-20 %. */
+export function isFestive(utcMs: number): boolean {
+  const wall = new Date(utcToIrishWallMs(utcMs));
+  const month = wall.getUTCMonth();
+  const day = wall.getUTCDate();
+  return (month === 11 && day >= 24) || (month === 0 && day === 1);
 }
 
 export function checkHourlyGrid(frame: HourlyFrame): void {
@@ -164,7 +243,7 @@ export function checkHourlyGrid(frame: HourlyFrame): void {
 /**
  * Normalises and imputes the frame's columns and computes the calendar for rows
  * [calendarRows.from, calendarRows.to): by default every row a window may touch, `encoderLength`
- * hours before row 0 to `horizon` hours after the last row.
+ * plus the longest lag hours before row 0 to `horizon` hours after the last row.
  */
 export function prepareSeries(
   frame: HourlyFrame,
@@ -203,7 +282,11 @@ export function prepareSeries(
     past,
     calendar: calendarRows
       ? calendarColumns(start, calendarRows.from, calendarRows.to - calendarRows.from)
-      : calendarColumns(start, -settings.encoderLength, settings.encoderLength + length + settings.horizon),
+      : calendarColumns(
+          start,
+          -(settings.encoderLength + lagReach(settings)),
+          settings.encoderLength + lagReach(settings) + length + settings.horizon,
+        ),
   };
 }
 
@@ -213,7 +296,12 @@ export interface BatchArrays {
   static: Float32Array[];
   encoder: Float32Array[];
   decoder: Float32Array[];
-  /** Normalised decoder targets [B, horizon], 0 where missing. */
+  /**
+   * Per window, what the network's outputs are relative to in normalised units: the window's level
+   * with 'window' scaling, else 0. A forecast is (output + offset) · std + mean.
+   */
+  offsets: Float32Array;
+  /** Normalised decoder targets [B, horizon] minus the window's offset, 0 where missing. */
   targets?: Float32Array;
   /** 1 where the target exists (and lies at or after `scoreFrom`), else 0. */
   mask?: Float32Array;
@@ -227,43 +315,68 @@ export interface BatchRequest {
   scoreFrom?: number;
 }
 
-function oneHot(width: number, rows: number): Float32Array {
-  return new Float32Array(rows * width);
+function calendarIndex(series: PreparedSeries, row: number): number {
+  const c = row - series.calendar.first;
+  if (c < 0 || c >= series.calendar.hour.length) {
+    throw new DcgridError(ErrorCodes.MODEL, `calendar row ${row} outside the prepared range`);
+  }
+  return c;
 }
 
-/** Writes the known inputs of `rows` consecutive hours starting at row `from` into `out[k]` from row `offset`. */
+/**
+ * Writes the known inputs of `rows` consecutive hours starting at row `from` into `out[k]` from
+ * row `offset`; `level` is subtracted from the lagged target values.
+ */
 function writeKnown(
   series: PreparedSeries,
+  settings: FeatureSettings,
   out: Float32Array[],
-  offset: number,
-  from: number,
-  rows: number,
-  origin: number,
-  horizon: number,
+  window: { offset: number; from: number; rows: number; origin: number; level: number },
 ): void {
   const cal = series.calendar;
-  const [hour, dow, month, holiday, dst, timeIndex] = out as [
-    Float32Array,
-    Float32Array,
-    Float32Array,
-    Float32Array,
-    Float32Array,
-    Float32Array,
-  ];
+  let k = 0;
+  const next = () => out[k++]!;
+  const hour = next();
+  const dow = next();
+  const month = next();
+  const holiday = next();
+  const festive = settings.festive ? next() : undefined;
+  const dst = next();
+  const timeIndex = next();
+  const lags = (settings.seasonalLags ?? []).map((period) => ({ period, value: next(), off: next() }));
+  const { offset, from, rows, origin, level } = window;
   for (let s = 0; s < rows; s++) {
     const row = from + s;
-    const c = row - cal.first;
-    if (c < 0 || c >= cal.hour.length) {
-      throw new DcgridError(ErrorCodes.MODEL, `calendar row ${row} outside the prepared range`);
-    }
+    const c = calendarIndex(series, row);
     const r = offset + s;
     hour[r * 24 + cal.hour[c]!] = 1;
     dow[r * 7 + cal.dow[c]!] = 1;
     month[r * 12 + cal.month[c]!] = 1;
     holiday[r * 2 + cal.holiday[c]!] = 1;
+    if (festive) festive[r] = cal.festive[c]!;
     dst[r] = cal.dst[c]!;
-    timeIndex[r] = (row - origin) / horizon;
+    timeIndex[r] = (row - origin) / settings.horizon;
+    for (const lag of lags) {
+      const source = lagRow(row, origin, lag.period);
+      // Hours before the frame count as the window's level (0 after the shift).
+      lag.value[r] = source >= 0 ? series.targetFilled[source]! - level : 0;
+      const l = calendarIndex(series, source);
+      lag.off[r] = cal.holiday[l]! | cal.festive[l]!;
+    }
   }
+}
+
+/** Mean of the observed normalised target in [origin - hours, origin); `fallback` when there is none. */
+function windowLevel(series: PreparedSeries, origin: number, hours: number, fallback: number): number {
+  let sum = 0;
+  let count = 0;
+  for (let row = Math.max(0, origin - hours); row < Math.min(origin, series.length); row++) {
+    const value = series.target[row]!;
+    if (Number.isNaN(value)) continue;
+    sum += value;
+    count++;
+  }
+  return count > 0 ? sum / count : fallback;
 }
 
 export function buildBatch(
@@ -273,16 +386,18 @@ export function buildBatch(
 ): BatchArrays {
   const { encoderLength: te, horizon: td } = settings;
   const batch = request.origins.length;
+  const relative = settings.targetScaling === 'window';
   const regionIndex = REGIONS.indexOf(settings.region);
-  const region = oneHot(REGIONS.length, batch);
+  const region = new Float32Array(batch * REGIONS.length);
   const level = new Float32Array(batch);
   const spread = new Float32Array(batch);
+  const offsets = new Float32Array(batch);
   const target = new Float32Array(batch * te);
   const missing = new Float32Array(batch * te);
   const past = settings.pastColumns.map(() => new Float32Array(batch * te));
-  const knownWidths = KNOWN_VARIABLES.map((spec) => (spec.kind === 'real' ? 1 : spec.cardinality));
-  const encoderKnown = knownWidths.map((w) => oneHot(w, batch * te));
-  const decoderKnown = knownWidths.map((w) => oneHot(w, batch * td));
+  const knownWidths = knownVariables(settings).map(inputWidth);
+  const encoderKnown = knownWidths.map((w) => new Float32Array(w * batch * te));
+  const decoderKnown = knownWidths.map((w) => new Float32Array(w * batch * td));
   const targets = request.withTargets ? new Float32Array(batch * td) : undefined;
   const mask = request.withTargets ? new Float32Array(batch * td) : undefined;
 
@@ -293,29 +408,45 @@ export function buildBatch(
     let sumSquares = 0;
     for (let s = 0; s < te; s++) {
       const row = origin - te + s;
-      const r = b * te + s;
-      if (row < 0 || row >= series.length) {
-        missing[r] = 1;
-        continue;
-      }
+      if (row < 0 || row >= series.length) continue;
       const observed = series.target[row]!;
-      target[r] = series.targetFilled[row]!;
-      if (Number.isNaN(observed)) {
-        missing[r] = 1;
-      } else {
-        count++;
-        sum += observed;
-        sumSquares += observed * observed;
-      }
-      for (let p = 0; p < past.length; p++) past[p]![r] = series.past[p]![row]!;
+      if (Number.isNaN(observed)) continue;
+      count++;
+      sum += observed;
+      sumSquares += observed * observed;
     }
     if (count > 0) {
       const mean = sum / count;
       level[b] = mean;
       spread[b] = Math.sqrt(Math.max(0, sumSquares / count - mean * mean));
     }
-    writeKnown(series, encoderKnown, b * te, origin - te, te, origin, td);
-    writeKnown(series, decoderKnown, b * td, origin, td, origin, td);
+    const shift = relative ? windowLevel(series, origin, settings.levelHours ?? te, level[b]!) : 0;
+    offsets[b] = shift;
+    for (let s = 0; s < te; s++) {
+      const row = origin - te + s;
+      const r = b * te + s;
+      if (row < 0 || row >= series.length) {
+        missing[r] = 1;
+        continue;
+      }
+      target[r] = series.targetFilled[row]! - shift;
+      if (Number.isNaN(series.target[row]!)) missing[r] = 1;
+      for (let p = 0; p < past.length; p++) past[p]![r] = series.past[p]![row]!;
+    }
+    writeKnown(series, settings, encoderKnown, {
+      offset: b * te,
+      from: origin - te,
+      rows: te,
+      origin,
+      level: shift,
+    });
+    writeKnown(series, settings, decoderKnown, {
+      offset: b * td,
+      from: origin,
+      rows: td,
+      origin,
+      level: shift,
+    });
     if (targets && mask) {
       const scoreFrom = request.scoreFrom ?? 0;
       for (let h = 0; h < td; h++) {
@@ -323,7 +454,7 @@ export function buildBatch(
         if (row >= series.length || row < scoreFrom) continue;
         const y = series.target[row]!;
         if (Number.isNaN(y)) continue;
-        targets[b * td + h] = y;
+        targets[b * td + h] = y - shift;
         mask[b * td + h] = 1;
       }
     }
@@ -334,6 +465,7 @@ export function buildBatch(
     static: [region, level, spread],
     encoder: [target, missing, ...past, ...encoderKnown],
     decoder: decoderKnown,
+    offsets,
     ...(targets && mask ? { targets, mask } : {}),
   };
 }

@@ -109,13 +109,13 @@ function runAndRead(network: TftNetwork, arrays: BatchArrays) {
   }
 }
 
-/** Explanation and normalised quantiles [horizon, Q] for one origin. */
+/** Explanation, normalised quantiles [horizon, Q] and the window's offset (see BatchArrays) for one origin. */
 export function explainOrigin(
   network: TftNetwork,
   series: PreparedSeries,
   settings: FeatureSettings,
   origin: number,
-): { explanation: Omit<ForecastExplanation, 'origin'>; quantiles: Float32Array } {
+): { explanation: Omit<ForecastExplanation, 'origin'>; quantiles: Float32Array; offset: number } {
   const {
     staticVariables,
     encoderVariables,
@@ -123,7 +123,8 @@ export function explainOrigin(
     encoderLength: te,
     horizon: td,
   } = network.shape;
-  const out = runAndRead(network, buildBatch(series, settings, { origins: [origin], withTargets: false }));
+  const arrays = buildBatch(series, settings, { origins: [origin], withTargets: false });
+  const out = runAndRead(network, arrays);
   return {
     explanation: {
       positions: te + td,
@@ -135,5 +136,6 @@ export function explainOrigin(
       decoderWeights: toRows(out.decoderWeights, td, decoderVariables.length),
     },
     quantiles: out.quantiles,
+    offset: arrays.offsets[0]!,
   };
 }

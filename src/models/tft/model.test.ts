@@ -150,8 +150,13 @@ describe('tft forecaster on a seasonal series', () => {
       'dow',
       'month',
       'holiday',
+      'festive',
       'dst',
       'time_index',
+      'lag_24h',
+      'lag_24h_off',
+      'lag_168h',
+      'lag_168h_off',
     ]);
     expect(details.attention.byPosition).toHaveLength(CONTEXT + HORIZON);
     expect(details.attention.byPosition.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);

@@ -16,12 +16,13 @@ import type {
   TrainingData,
 } from '../types.js';
 import { useWasmBackend } from './backend.js';
-import { parseConfig, parseHyperParams, type TftConfig } from './config.js';
+import { CONFIG_VERSION, parseConfig, parseHyperParams, type TftConfig } from './config.js';
 import {
   checkHourlyGrid,
   columnStats,
   decoderVariables,
   encoderVariables,
+  lagReach,
   prepareSeries,
   staticVariables,
   type FeatureSettings,
@@ -49,6 +50,10 @@ function settingsOf(config: TftConfig): FeatureSettings {
     encoderLength: config.encoderLength,
     horizon: config.horizon,
     normalisation: config.normalisation,
+    seasonalLags: config.hyperParams.seasonalLags,
+    festive: config.hyperParams.festive,
+    targetScaling: config.hyperParams.targetScaling,
+    ...(config.hyperParams.levelHours !== undefined ? { levelHours: config.hyperParams.levelHours } : {}),
   };
 }
 
@@ -151,6 +156,10 @@ export class TftForecaster implements Forecaster {
           pastColumns.map((name) => [name, columnStats(frame.columns[name]!, validationFrom)]),
         ),
       },
+      seasonalLags: hyper.seasonalLags,
+      festive: hyper.festive,
+      targetScaling: hyper.targetScaling,
+      ...(hyper.levelHours !== undefined ? { levelHours: hyper.levelHours } : {}),
     };
     const series = prepareSeries(frame, settings);
     const plan = planWindows(
@@ -167,7 +176,7 @@ export class TftForecaster implements Forecaster {
     const dropoutRng = root.fork();
     const draft: TftConfig = {
       format: 'dcgrid-tft',
-      version: 1,
+      version: CONFIG_VERSION,
       target,
       region: data.region,
       encoderLength: options.contextLength,
@@ -178,8 +187,8 @@ export class TftForecaster implements Forecaster {
       features: {
         pastColumns,
         static: staticVariables(),
-        encoder: encoderVariables(pastColumns),
-        decoder: decoderVariables(),
+        encoder: encoderVariables(pastColumns, settings),
+        decoder: decoderVariables(settings),
       },
       normalisation: settings.normalisation,
       trainedFrom: frame.ts[0]!,
@@ -277,7 +286,7 @@ export class TftForecaster implements Forecaster {
       );
     }
     const series = prepareSeries(frame, settings, {
-      from: origin - config.encoderLength,
+      from: origin - config.encoderLength - lagReach(settings),
       to: origin + config.horizon,
     });
     let observed = false;
@@ -310,10 +319,10 @@ export class TftForecaster implements Forecaster {
       );
     }
     const { series, settings } = this.prepareAt(frame, origin);
-    const { explanation, quantiles } = explainOrigin(network, series, settings, origin);
+    const { explanation, quantiles, offset } = explainOrigin(network, series, settings, origin);
     const originMs = series.start + origin * HOUR_MS;
     return {
-      forecast: this.toForecast(quantiles, originMs, horizon, quantileIndex),
+      forecast: this.toForecast(quantiles, offset, originMs, horizon, quantileIndex),
       explanation: { origin: originMs, ...explanation },
     };
   }
@@ -351,12 +360,14 @@ export class TftForecaster implements Forecaster {
   }
 
   /**
-   * Denormalises [horizon, Q] network outputs. Quantile heads are trained independently and can
-   * cross; each hour's values are sorted (monotone rearrangement, which never raises the pinball
-   * loss) so that P10 ≤ P50 ≤ P90 always holds.
+   * Denormalises [horizon, Q] network outputs, relative to `offset` (the window's level with
+   * window scaling). Quantile heads are trained independently and can cross; each hour's values
+   * are sorted (monotone rearrangement, which never raises the pinball loss) so that
+   * P10 ≤ P50 ≤ P90 always holds.
    */
   private toForecast(
     normalised: Float32Array,
+    offset: number,
     origin: number,
     horizon: number,
     quantileIndex: number[],
@@ -367,7 +378,7 @@ export class TftForecaster implements Forecaster {
     const sorted = config.quantiles.map(() => new Float64Array(horizon));
     const hour = new Float64Array(q);
     for (let h = 0; h < horizon; h++) {
-      for (let k = 0; k < q; k++) hour[k] = normalised[h * q + k]! * std + mean;
+      for (let k = 0; k < q; k++) hour[k] = (normalised[h * q + k]! + offset) * std + mean;
       hour.sort();
       for (let k = 0; k < q; k++) sorted[k]![h] = hour[k]!;
     }

@@ -6,7 +6,7 @@ import { useWasmBackend } from './backend.js';
 import { prepareSeries, type FeatureSettings } from './features.js';
 import { tftFactory, type TftForecaster } from './index.js';
 import { sliceFrame, syntheticFrame } from './synthetic.js';
-import { planWindows } from './training.js';
+import { planWindows, weightDayAhead } from './training.js';
 
 const tiny: FitOptions = {
   horizon: 12,
@@ -70,6 +70,24 @@ describe('window planning', () => {
   it('fails with TRAINING_DATA when history is shorter than encoder + horizon', () => {
     const short = prepareSeries(sliceFrame(frame, 0, 40), settings);
     expect(() => planWindows(short, settings, 10, 10, 6)).toThrow(/at least 36 hours/);
+  });
+});
+
+describe('day-ahead loss weight', () => {
+  it('multiplies the mask of forecast hours 1-24 only, and leaves it alone at weight 1', () => {
+    const horizon = 30;
+    const mask = new Float32Array(2 * horizon).fill(1);
+    mask[3] = 0;
+    const arrays = { batch: 2, static: [], encoder: [], decoder: [], offsets: new Float32Array(2), mask };
+    weightDayAhead(arrays, horizon, 1);
+    expect(Array.from(mask).every((m, i) => m === (i === 3 ? 0 : 1))).toBe(true);
+    weightDayAhead(arrays, horizon, 4);
+    for (let b = 0; b < 2; b++) {
+      for (let h = 0; h < horizon; h++) {
+        const expected = b === 0 && h === 3 ? 0 : h < 24 ? 4 : 1;
+        expect(mask[b * horizon + h]).toBe(expected);
+      }
+    }
   });
 });
 
@@ -143,6 +161,101 @@ describe('tft training behaviour', () => {
     await expectCode(fitTiny({ params: { hiddenSize: 2 } }), 'E_CONFIG_INVALID');
     await expectCode(fitTiny({ params: { unknownKnob: 1 } }), 'E_CONFIG_INVALID');
     await expectCode(fitTiny({ quantiles: [0.9, 0.1] }), 'E_CONFIG_INVALID');
+  });
+
+  it('draws windowsPerEpoch windows per epoch and cuts the learning rate on a validation plateau', async () => {
+    const curve: Array<Record<string, number>> = [];
+    const model = await fitTiny({
+      params: {
+        ...tiny.params,
+        maxEpochs: 8,
+        windowStride: 1,
+        windowsPerEpoch: 20,
+        learningRate: 0.05,
+        learningRateDecay: 0.5,
+        learningRatePatience: 1,
+      },
+      onProgress: (progress) => curve.push(progress.metrics),
+    });
+    model.dispose();
+    expect(curve.length).toBeGreaterThan(1);
+    expect(curve.every((metrics) => metrics.train_windows === 20)).toBe(true);
+    // The rate halves right after every epoch that did not beat the best validation loss so far.
+    let best = Number.POSITIVE_INFINITY;
+    let rate = 0.05;
+    for (const metrics of curve) {
+      expect(metrics.learning_rate).toBeCloseTo(rate, 12);
+      if (metrics.val_loss! < best) best = metrics.val_loss!;
+      else rate /= 2;
+    }
+  });
+
+  it('loads a format 1 config.json (before seasonal lags, festive flag and window scaling) unchanged', async () => {
+    const model = await fitTiny({
+      params: {
+        ...tiny.params,
+        maxEpochs: 1,
+        seasonalLags: [],
+        festive: false,
+        targetScaling: 'global',
+        dayAheadWeight: 1,
+        learningRateDecay: 1,
+      },
+    });
+    try {
+      const files = await model.save();
+      const config = JSON.parse(new TextDecoder().decode(files['config.json'])) as {
+        version: number;
+        hyperParams: Record<string, unknown>;
+        features: { decoder: Array<{ name: string }> };
+      };
+      expect(config.version).toBe(2);
+      expect(config.features.decoder.map((spec) => spec.name)).toEqual([
+        'hour',
+        'dow',
+        'month',
+        'holiday',
+        'dst',
+        'time_index',
+      ]);
+      config.version = 1;
+      for (const key of [
+        'seasonalLags',
+        'festive',
+        'targetScaling',
+        'dayAheadWeight',
+        'learningRateDecay',
+        'learningRatePatience',
+        'windowsPerEpoch',
+      ]) {
+        delete config.hyperParams[key];
+      }
+      const old = await tftFactory.load({
+        'config.json': new TextEncoder().encode(JSON.stringify(config)),
+        'weights.bin': files['weights.bin']!,
+      });
+      try {
+        const history = sliceFrame(frame, 0, frame.ts.length - 10);
+        const [a, b] = [
+          await model.forecast(history, { horizon: 12 }),
+          await old.forecast(history, { horizon: 12 }),
+        ];
+        expect(b.values.map((v) => Array.from(v))).toEqual(a.values.map((v) => Array.from(v)));
+        expect(old.describe().params).toMatchObject({
+          seasonalLags: [],
+          festive: false,
+          targetScaling: 'global',
+          dayAheadWeight: 1,
+          learningRateDecay: 1,
+          windowsPerEpoch: (old.describe().details as { training: { trainWindows: number } }).training
+            .trainWindows,
+        });
+      } finally {
+        old.dispose();
+      }
+    } finally {
+      model.dispose();
+    }
   });
 
   it('refuses to forecast untrained, beyond its horizon, for other quantiles or without recent target values', async () => {

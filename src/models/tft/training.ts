@@ -116,7 +116,17 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Mean pinball loss over the scored hours of `origins` (inference mode, batched). */
+/** Forecast hours 1-24 weigh `dayAheadWeight` in the loss, later hours 1: the mask becomes a weight. */
+export function weightDayAhead(arrays: BatchArrays, horizon: number, dayAheadWeight: number): BatchArrays {
+  if (dayAheadWeight === 1 || !arrays.mask) return arrays;
+  const mask = arrays.mask;
+  for (let b = 0; b < arrays.batch; b++) {
+    for (let h = 0; h < Math.min(24, horizon); h++) mask[b * horizon + h]! *= dayAheadWeight;
+  }
+  return arrays;
+}
+
+/** Mean pinball loss over the scored hours of `origins` (inference mode, batched), day-ahead weighted. */
 export function evaluateLoss(
   job: Pick<TrainingJob, 'network' | 'series' | 'settings' | 'quantiles' | 'hyper'>,
   origins: number[],
@@ -125,11 +135,15 @@ export function evaluateLoss(
   let weighted = 0;
   let count = 0;
   for (let i = 0; i < origins.length; i += job.hyper.batchSize) {
-    const arrays = buildBatch(job.series, job.settings, {
-      origins: origins.slice(i, i + job.hyper.batchSize),
-      withTargets: true,
-      scoreFrom,
-    });
+    const arrays = weightDayAhead(
+      buildBatch(job.series, job.settings, {
+        origins: origins.slice(i, i + job.hyper.batchSize),
+        withTargets: true,
+        scoreFrom,
+      }),
+      job.settings.horizon,
+      job.hyper.dayAheadWeight,
+    );
     const scored = arrays.mask!.reduce((a, b) => a + b, 0);
     if (scored === 0) continue;
     const loss = tf.tidy(() => {
@@ -183,17 +197,23 @@ export async function trainNetwork(job: TrainingJob): Promise<TrainingOutcome> {
   let bestWeights: Float32Array[] | undefined;
   let stoppedBy: TrainingOutcome['stoppedBy'] = 'maxEpochs';
   let epoch = 0;
+  // Epochs since the last improvement or learning-rate cut (reduce-on-plateau).
+  let sinceDecay = 0;
   while (epoch < hyper.maxEpochs) {
     epoch++;
-    const order = job.shuffleRng.shuffle([...plan.trainOrigins]);
+    const order = job.shuffleRng.shuffle([...plan.trainOrigins]).slice(0, hyper.windowsPerEpoch);
     let lossSum = 0;
     let batches = 0;
     for (let i = 0; i < order.length; i += hyper.batchSize) {
       if (signal?.aborted) throw interrupted();
-      const arrays = buildBatch(job.series, job.settings, {
-        origins: order.slice(i, i + hyper.batchSize),
-        withTargets: true,
-      });
+      const arrays = weightDayAhead(
+        buildBatch(job.series, job.settings, {
+          origins: order.slice(i, i + hyper.batchSize),
+          withTargets: true,
+        }),
+        job.settings.horizon,
+        hyper.dayAheadWeight,
+      );
       lossSum += trainStep(job, optimizer, arrays, run);
       batches++;
       await yieldToEventLoop();
@@ -210,7 +230,11 @@ export async function trainNetwork(job: TrainingJob): Promise<TrainingOutcome> {
       plan.validationOrigins.length > 0
         ? evaluateLoss(job, plan.validationOrigins, plan.validationFrom)
         : null;
-    const metrics: Record<string, number> = { loss: trainLoss };
+    const metrics: Record<string, number> = {
+      loss: trainLoss,
+      learning_rate: optimizer.rate,
+      train_windows: order.length,
+    };
     if (validationLoss !== null) metrics.val_loss = validationLoss;
     curve.push({ step: epoch, metrics });
     job.onProgress?.({ step: epoch, totalSteps: hyper.maxEpochs, metrics });
@@ -219,9 +243,13 @@ export async function trainNetwork(job: TrainingJob): Promise<TrainingOutcome> {
     if (score < best.score) {
       best = { epoch, score, trainLoss, validationLoss };
       bestWeights = job.store.snapshot();
+      sinceDecay = 0;
     } else if (epoch - best.epoch >= hyper.patience) {
       stoppedBy = 'patience';
       break;
+    } else if (++sinceDecay >= hyper.learningRatePatience && hyper.learningRateDecay < 1) {
+      optimizer.setRate(optimizer.rate * hyper.learningRateDecay);
+      sinceDecay = 0;
     }
     if (
       hyper.maxTrainSeconds !== undefined &&
