@@ -72,7 +72,7 @@ describe('dcgrid models', () => {
     const { stdout } = await dcgrid('models', 'list', '--target', 'dc_load_mw');
     const lines = stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^region\s+target\s+model\s+version\s+alias\s+day_ahead_mase\s+created\s+run$/);
-    expect(lines[2]).toMatch(/^IE\s+dc_load_mw\s+tft\s+1\s+champion\s+0\.7000\s/);
+    expect(lines[2]).toMatch(/^IE\s+dc_load_mw\s+tft\s+1\s+champion\s+0\.7\s/);
     expect(lines).toHaveLength(5);
   });
 
