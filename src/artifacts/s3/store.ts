@@ -198,7 +198,8 @@ export class S3ArtifactStore implements ArtifactStore {
     for (const [folder, objects] of byFolder) {
       if (objects.some((o) => o.key === folder + COMPLETE_MARKER)) continue;
       const newest = Math.max(...objects.map((o) => o.modified));
-      if (Date.now() - newest < olderThanMs) continue;
+      // S3 stamps objects to the second with the server's clock, so "now" may read as before them.
+      if (olderThanMs > 0 && Date.now() - newest < olderThanMs) continue;
       for (const object of objects) await this.#delete(object.key);
       removed.push(`s3://${this.bucket}/${folder}`);
     }
