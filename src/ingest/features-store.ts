@@ -3,8 +3,15 @@ import { sql } from 'kysely';
 import { FEATURE_COLUMNS, type FeatureRow } from '../features/columns.js';
 import { binaryCopyChunks, type BinaryCopyBuffer } from '../store/copy-binary.js';
 import type { StoreTransaction } from '../store/store.js';
+import { copyIntoEmptyTable, type KeyedTable } from './bulk-load.js';
 
 type Column = (typeof FEATURE_COLUMNS)[number];
+
+export const FEATURES_HOURLY: KeyedTable = {
+  table: 'dcgrid.features_hourly',
+  constraint: 'features_hourly_pkey',
+  keyColumns: ['region', 'ts_utc'],
+};
 
 const VALUE_COLUMNS = FEATURE_COLUMNS.filter((c) => c !== 'region' && c !== 'ts_utc');
 const BOOLEAN_COLUMNS = new Set<Column>(['neg_price_flag', 'price_spike_flag']);
@@ -35,7 +42,7 @@ export async function writeFeatures(
 ): Promise<number> {
   if (rows.length === 0) return 0;
   if (options.tableEmpty) {
-    await tx.copyIn('dcgrid.features_hourly', FEATURE_COLUMNS, copyData(rows), 'binary');
+    await copyIntoEmptyTable(tx, FEATURES_HOURLY, FEATURE_COLUMNS, copyData(rows));
     return rows.length;
   }
   await sql`CREATE TEMP TABLE features_stage (LIKE dcgrid.features_hourly INCLUDING DEFAULTS) ON COMMIT DROP`.execute(

@@ -186,3 +186,20 @@ describe('ingest input errors', () => {
     expect((error as Error).message).toContain(dir);
   });
 });
+
+describe('two ingests at once on one PostgreSQL database', () => {
+  let store: TestStore;
+  beforeAll(async () => {
+    store = await createTestStore('postgres');
+  });
+  afterAll(() => store?.dispose());
+
+  it('run one after the other: the first loads the empty tables, the second finds nothing new', async () => {
+    const request = { ...(await plan(rawEarly)), stressWeights: weights };
+    const results = await Promise.all([runIngest(store, request), runIngest(store, request)]);
+    const written = results.map((r) => r.report.rowsWritten.observations).sort((a, b) => a - b);
+    const after = await counts(store);
+    expect(written).toEqual([0, after.observations]);
+    expect(after.observations).toBeGreaterThan(0);
+  });
+});

@@ -10,10 +10,17 @@ import { DcgridError, ErrorCodes } from '../lib/errors.js';
 import { buildFeatures } from '../features/build.js';
 import type { CsoFigure, Observation, ParseResult, SourceAdapter } from '../sources/types.js';
 import type { Store, StoreTransaction } from '../store/store.js';
+import { lockForIngest } from './bulk-load.js';
 import { writeCsoFigures } from './cso-store.js';
-import { writeFeatures } from './features-store.js';
+import { FEATURES_HOURLY, writeFeatures } from './features-store.js';
 import { mergeParseResults, type MergedSeries } from './merge.js';
-import { isEmpty, readObservations, storedSeriesCounts, writeObservations } from './observations-store.js';
+import {
+  isEmpty,
+  OBSERVATIONS,
+  readObservations,
+  storedSeriesCounts,
+  writeObservations,
+} from './observations-store.js';
 import { summariseFiles, type FileReport, type IngestMode, type IngestReport } from './report.js';
 import { describeMergedSeries } from './series-quality.js';
 
@@ -97,6 +104,7 @@ export async function runIngest(store: Store, request: IngestRequest): Promise<I
 
     const written = await store.transaction(async (tx) => {
       onStage?.('observations', 1);
+      await lockForIngest(tx, [OBSERVATIONS.table, FEATURES_HOURLY.table]);
       const fresh = await isEmpty(tx.db, 'dcgrid.observations');
       const featuresEmpty = await isEmpty(tx.db, 'dcgrid.features_hourly');
       const observations = await time('write_observations', () =>

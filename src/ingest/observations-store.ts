@@ -5,9 +5,16 @@ import type { Database } from '../store/database.js';
 import type { StoreTransaction } from '../store/store.js';
 import { BinaryCopyReader, binaryCopyChunks } from '../store/copy-binary.js';
 import type { SeriesName, SourceName } from '../sources/types.js';
+import { copyIntoEmptyTable, type KeyedTable } from './bulk-load.js';
 import type { MergedSeries } from './merge.js';
 
 const COLUMNS = ['source', 'series', 'region', 'ts_utc', 'interval_min', 'value'] as const;
+
+export const OBSERVATIONS: KeyedTable = {
+  table: 'dcgrid.observations',
+  constraint: 'observations_pkey',
+  keyColumns: ['source', 'series', 'region', 'ts_utc'],
+};
 
 interface Reading {
   series: MergedSeries;
@@ -42,7 +49,7 @@ function copyData(series: readonly MergedSeries[]) {
 /**
  * Upserts observations: new rows are inserted, rows whose value changed are updated (and get a
  * new ingested_at), identical rows are left alone. Returns how many rows were inserted or changed.
- * Into an empty table (a first ingest) the rows are copied directly: nothing can conflict.
+ * Into an empty table (a first ingest) the rows are bulk-loaded: nothing can conflict.
  */
 export async function writeObservations(
   tx: StoreTransaction,
@@ -51,7 +58,7 @@ export async function writeObservations(
 ): Promise<number> {
   if (series.length === 0) return 0;
   if (options.tableEmpty) {
-    await tx.copyIn('dcgrid.observations', COLUMNS, copyData(series), 'binary');
+    await copyIntoEmptyTable(tx, OBSERVATIONS, COLUMNS, copyData(series));
     return series.reduce((n, s) => n + s.ts.length, 0);
   }
   await sql`

@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as foundation from './0001_foundation.js';
 import * as forecasting from './0002_forecasting.js';
 import * as mlops from './0003_mlops.js';
+import * as byteOrderKeys from './0004_byte_order_keys.js';
 
 /** Migrations in order; both backends (PGlite, PostgreSQL) run the same list. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_forecasting': forecasting,
   '0003_mlops': mlops,
+  '0004_byte_order_keys': byteOrderKeys,
 };
 
 export const migrationProvider: MigrationProvider = {
