@@ -44,6 +44,11 @@ export const hyperParamsSchema = z
     levelHours: z.number().int().min(1).optional(),
     /** Loss weight of forecast hours 1-24 relative to the later hours (training and early stopping). */
     dayAheadWeight: z.number().positive().max(100).default(4),
+    /**
+     * Interval calibration on the validation windows (calibrate.ts): 'spread' widens or narrows the
+     * bands around the median without moving it, 'full' also moves it, 'none' keeps the raw heads.
+     */
+    calibration: z.enum(['spread', 'full', 'none']).default('spread'),
   })
   .strict();
 
@@ -60,8 +65,8 @@ export function parseHyperParams(params: Record<string, unknown> | undefined): T
   return parsed.data;
 }
 
-/** config.json format version; format 1 files are upgraded on load. */
-export const CONFIG_VERSION = 2;
+/** config.json format version; files of formats 1 and 2 are upgraded on load. */
+export const CONFIG_VERSION = 3;
 
 const variableSpec = z.union([
   z.object({ name: z.string(), kind: z.literal('real') }).strict(),
@@ -108,6 +113,16 @@ export const configSchema = z
         stoppedBy: z.enum(['maxEpochs', 'patience', 'timeLimit']),
       })
       .strict(),
+    /** Shifts added to the normalised quantile outputs (calibrate.ts); null: none. */
+    calibration: z
+      .object({
+        mode: z.enum(['spread', 'full']),
+        windows: z.number().int(),
+        residuals: z.number().int(),
+        shifts: z.array(z.array(z.number())),
+      })
+      .strict()
+      .nullable(),
     interpretation: z
       .object({
         windows: z.number().int(),
@@ -153,7 +168,7 @@ function upgradeFormat1(json: unknown): unknown {
   const training = config.training as { trainWindows?: unknown } | undefined;
   return {
     ...config,
-    version: CONFIG_VERSION,
+    version: 2,
     hyperParams: {
       seasonalLags: [],
       festive: false,
@@ -168,8 +183,22 @@ function upgradeFormat1(json: unknown): unknown {
   };
 }
 
+/** Format 2 (before interval calibration) forecast with the raw quantile heads. */
+function upgradeFormat2(json: unknown): unknown {
+  if (typeof json !== 'object' || json === null) return json;
+  const config = json as Record<string, unknown>;
+  if (config.version !== 2 || typeof config.hyperParams !== 'object' || config.hyperParams === null)
+    return json;
+  return {
+    ...config,
+    version: CONFIG_VERSION,
+    hyperParams: { calibration: 'none', ...config.hyperParams },
+    calibration: null,
+  };
+}
+
 export function parseConfig(json: unknown): TftConfig {
-  const parsed = configSchema.safeParse(upgradeFormat1(json));
+  const parsed = configSchema.safeParse(upgradeFormat2(upgradeFormat1(json)));
   if (!parsed.success) {
     const issues = parsed.error.issues
       .slice(0, 5)

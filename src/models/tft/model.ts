@@ -15,7 +15,9 @@ import type {
   ModelFiles,
   TrainingData,
 } from '../types.js';
+import { shiftFor } from '../calibration.js';
 import { useWasmBackend } from './backend.js';
+import { calibrateOnWindows } from './calibrate.js';
 import { CONFIG_VERSION, parseConfig, parseHyperParams, type TftConfig } from './config.js';
 import {
   checkHourlyGrid,
@@ -203,6 +205,7 @@ export class TftForecaster implements Forecaster {
         validationWindows: plan.validationOrigins.length,
         stoppedBy: 'maxEpochs',
       },
+      calibration: null,
       interpretation: {
         windows: 0,
         staticWeights: {},
@@ -237,9 +240,17 @@ export class TftForecaster implements Forecaster {
         plan.validationOrigins.length > 0
           ? plan.validationOrigins
           : plan.trainOrigins.slice(-hyper.batchSize);
+      const calibration = calibrateOnWindows(
+        { network, series, settings, batchSize: hyper.batchSize },
+        plan.validationOrigins,
+        plan.validationFrom,
+        options.quantiles,
+        hyper.calibration,
+      );
       const seconds = (performance.now() - started) / 1000;
       const config: TftConfig = {
         ...draft,
+        calibration,
         training: {
           ...draft.training,
           epochs: outcome.epochs,
@@ -377,8 +388,12 @@ export class TftForecaster implements Forecaster {
     const { mean, std } = config.normalisation.target;
     const sorted = config.quantiles.map(() => new Float64Array(horizon));
     const hour = new Float64Array(q);
+    const shifts = config.calibration?.shifts;
     for (let h = 0; h < horizon; h++) {
-      for (let k = 0; k < q; k++) hour[k] = (normalised[h * q + k]! + offset) * std + mean;
+      for (let k = 0; k < q; k++) {
+        const shift = shifts ? shiftFor(shifts[k]!, h + 1) : 0;
+        hour[k] = (normalised[h * q + k]! + shift + offset) * std + mean;
+      }
       hour.sort();
       for (let k = 0; k < q; k++) sorted[k]![h] = hour[k]!;
     }
@@ -420,6 +435,7 @@ export class TftForecaster implements Forecaster {
       details: {
         parameterCount: store.count(),
         training: config.training,
+        calibration: config.calibration,
         variableSelection: {
           windows: config.interpretation.windows,
           static: config.interpretation.staticWeights,

@@ -200,6 +200,7 @@ describe('tft training behaviour', () => {
         targetScaling: 'global',
         dayAheadWeight: 1,
         learningRateDecay: 1,
+        calibration: 'none',
       },
     });
     try {
@@ -208,8 +209,9 @@ describe('tft training behaviour', () => {
         version: number;
         hyperParams: Record<string, unknown>;
         features: { decoder: Array<{ name: string }> };
+        calibration?: unknown;
       };
-      expect(config.version).toBe(2);
+      expect(config.version).toBe(3);
       expect(config.features.decoder.map((spec) => spec.name)).toEqual([
         'hour',
         'dow',
@@ -219,7 +221,9 @@ describe('tft training behaviour', () => {
         'time_index',
       ]);
       config.version = 1;
+      delete config.calibration;
       for (const key of [
+        'calibration',
         'seasonalLags',
         'festive',
         'targetScaling',
@@ -275,6 +279,45 @@ describe('tft training behaviour', () => {
       await expectCode(tftFactory.load({ 'config.json': new TextEncoder().encode('{}') }), 'E_ARTIFACT');
     } finally {
       model.dispose();
+    }
+  });
+
+  it('calibrates the bands on the validation windows: the median stays, P10 and P90 move by the fitted shift', async () => {
+    const options = { ...tiny, validationHours: 7 * 24 };
+    const raw = await fitTiny({ ...options, params: { ...tiny.params, calibration: 'none' } });
+    const calibrated = await fitTiny({ ...options, params: { ...tiny.params, calibration: 'spread' } });
+    try {
+      expect(raw.describe().details).toMatchObject({ calibration: null });
+      const details = calibrated.describe().details as {
+        calibration: { windows: number; residuals: number; shifts: number[][] };
+        normalisation: { target: { std: number } };
+      };
+      // 14 windows of 12 hours: one block of forecast hours, one shift per quantile.
+      expect(details.calibration).toMatchObject({ windows: 14, residuals: 14 * 12 });
+      expect(details.calibration.shifts.map((row) => row.length)).toEqual([1, 1, 1]);
+      const [p10Shift, p50Shift, p90Shift] = details.calibration.shifts.map((row) => row[0]!);
+      expect(p50Shift).toBe(0);
+      expect(p10Shift).not.toBe(0);
+      const history = sliceFrame(frame, 0, frame.ts.length - 10);
+      const a = await raw.forecast(history, { horizon: 12 });
+      const b = await calibrated.forecast(history, { horizon: 12 });
+      const std = details.normalisation.target.std;
+      for (let h = 0; h < 12; h++) {
+        expect(b.values[1]![h]).toBeCloseTo(a.values[1]![h]!, 9);
+        expect(b.values[0]![h]).toBeCloseTo(a.values[0]![h]! + p10Shift! * std, 6);
+        expect(b.values[2]![h]).toBeCloseTo(a.values[2]![h]! + p90Shift! * std, 6);
+      }
+      // Saved and loaded, the calibrated model forecasts the same.
+      const reloaded = await tftFactory.load(await calibrated.save());
+      try {
+        const c = await reloaded.forecast(history, { horizon: 12 });
+        expect(c.values.map((v) => Array.from(v))).toEqual(b.values.map((v) => Array.from(v)));
+      } finally {
+        reloaded.dispose();
+      }
+    } finally {
+      raw.dispose();
+      calibrated.dispose();
     }
   });
 });

@@ -28,9 +28,9 @@ import {
   type SavedBooster,
   type SavedConfig,
 } from './persist.js';
-import { empiricalQuantile, pinballLoss, pinballMetric, pinballObjective } from './pinball.js';
-import { atLevels, uncross } from './quantiles.js';
-import { fitShifts, shiftFor, type CalibrationMode } from './calibration.js';
+import { pinballLoss, pinballMetric, pinballObjective } from './pinball.js';
+import { atLevels, empiricalQuantile, uncross } from '../quantiles.js';
+import { fitShifts, shiftFor, type CalibrationMode } from '../calibration.js';
 import { selectPairs, seededRandom, type Pairs } from './samples.js';
 
 /** Origins need a week of history: the level and the weekly lags are read from it. */

@@ -38,15 +38,3 @@ export function pinballObjective(alpha: number): CustomObjective {
 export function pinballMetric(alpha: number): CustomMetric {
   return { name: 'pinball', evaluate: (margins, labels) => pinballLoss(margins, labels, alpha) };
 }
-
-/** The alpha-quantile of finite values (linear interpolation between order statistics). */
-export function empiricalQuantile(values: ArrayLike<number>, alpha: number): number {
-  const sorted = Float64Array.from(values)
-    .filter((v) => Number.isFinite(v))
-    .sort();
-  if (sorted.length === 0) return Number.NaN;
-  const position = alpha * (sorted.length - 1);
-  const lower = Math.floor(position);
-  const upper = Math.min(lower + 1, sorted.length - 1);
-  return sorted[lower]! + (position - lower) * (sorted[upper]! - sorted[lower]!);
-}

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../lib/errors.js';
-import { fitShifts, horizonBlock, shiftFor } from './calibration.js';
-import { empiricalQuantile, pinballLoss, pinballObjective } from './pinball.js';
-import { atLevels, uncross } from './quantiles.js';
+import { fitShifts, horizonBlock, shiftFor } from '../calibration.js';
+import { atLevels, empiricalQuantile, uncross } from '../quantiles.js';
+import { pinballLoss, pinballObjective } from './pinball.js';
 import { seededRandom } from './samples.js';
 
 describe('quantile helpers', () => {

@@ -1,5 +1,8 @@
-/** Quantile curves of a forecast: no crossing, and levels between the trained ones. */
-import { DcgridError, ErrorCodes } from '../../lib/errors.js';
+/**
+ * Quantile helpers shared by the models: curves that never cross, levels between the trained ones,
+ * and empirical quantiles of a sample.
+ */
+import { DcgridError, ErrorCodes } from '../lib/errors.js';
 
 /** Sorts the values of each hour across quantile levels, so quantiles never cross. */
 export function uncross(values: Float64Array[]): void {
@@ -40,4 +43,16 @@ export function atLevels(
     const above = values[upper]!;
     return below.map((v, h) => v + weight * (above[h]! - v));
   });
+}
+
+/** The alpha-quantile of finite values (linear interpolation between order statistics). */
+export function empiricalQuantile(values: ArrayLike<number>, alpha: number): number {
+  const sorted = Float64Array.from(values)
+    .filter((v) => Number.isFinite(v))
+    .sort();
+  if (sorted.length === 0) return Number.NaN;
+  const position = alpha * (sorted.length - 1);
+  const lower = Math.floor(position);
+  const upper = Math.min(lower + 1, sorted.length - 1);
+  return sorted[lower]! + (position - lower) * (sorted[upper]! - sorted[lower]!);
 }

@@ -8,8 +8,7 @@
  * the width is corrected: a 28-day window's bias is mostly season, and carrying it forward hurt
  * held-out coverage in our tests. 'full' keeps it (classic conformal quantile regression).
  */
-import { empiricalQuantile } from './pinball.js';
-import { atLevels } from './quantiles.js';
+import { atLevels, empiricalQuantile } from './quantiles.js';
 
 export type CalibrationMode = 'spread' | 'full' | 'none';
 
