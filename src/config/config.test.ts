@@ -41,4 +41,28 @@ describe('loadConfig', () => {
       expect(message).toContain('ARTIFACT_URI');
     }
   });
+
+  it('keeps download URLs as written and refuses ones that are not http(s)', () => {
+    const config = loadConfig(
+      {
+        EIRGRID_WORKBOOK_URL: 'http://mirror.example/eirgrid/files/',
+        EMBER_URL: 'https://mirror.example/ember/Ireland.csv',
+      },
+      { dotenv: false },
+    );
+    expect(config.EIRGRID_WORKBOOK_URL).toBe('http://mirror.example/eirgrid/files/');
+    expect(config.EMBER_URL).toBe('https://mirror.example/ember/Ireland.csv');
+    expect(config.DASHBOARD_BASE_URL).toBeUndefined();
+    try {
+      loadConfig(
+        { CSO_BASE_URL: 'ftp://mirror.example', SEMOPX_BASE_URL: 'reports.semopx.com' },
+        { dotenv: false },
+      );
+      expect.unreachable();
+    } catch (error) {
+      expect(isDcgridError(error, 'E_CONFIG_INVALID')).toBe(true);
+      expect((error as Error).message).toContain('CSO_BASE_URL: must be an http:// or https:// URL');
+      expect((error as Error).message).toContain('SEMOPX_BASE_URL: must be an http:// or https:// URL');
+    }
+  });
 });

@@ -34,6 +34,9 @@ const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
 
 const positiveInt = z.coerce.number().int().positive();
 
+/** An http:// or https:// URL, kept as written (a trailing '/' can matter: see the download settings). */
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+
 const stressWeights = z
   .string()
   .transform((text, ctx) => {
@@ -101,6 +104,13 @@ const schema = z.object({
   SCHEDULE_CRON: z.string().default('15 6 * * *'),
   DOWNLOAD_TIMEOUT_MS: positiveInt.default(30_000),
   DOWNLOAD_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  // Where `ingest --download` fetches each source (a mirror or proxy); unset: the publisher.
+  // What each accepts is the `baseUrl` of src/sources/<name>/download.ts (docs/DATA.md).
+  DASHBOARD_BASE_URL: httpUrl.optional(),
+  EIRGRID_WORKBOOK_URL: httpUrl.optional(),
+  EMBER_URL: httpUrl.optional(),
+  SEMOPX_BASE_URL: httpUrl.optional(),
+  CSO_BASE_URL: httpUrl.optional(),
   XGBOOST_LIB: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
