@@ -5,7 +5,9 @@
  */
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/config.js';
+import { mec02Url } from '../sources/cso/download.js';
 import { DEMO_NOTE, ensureDemoRawDir } from '../sources/demo/generate.js';
+import { emberDownloadUrl } from '../sources/ember/download.js';
 import {
   csoSource,
   mergeCsoFigures,
@@ -13,7 +15,7 @@ import {
   telemetrySource,
   TIME_SERIES_SOURCES,
 } from '../sources/index.js';
-import type { CsoFigure, DownloadOptions } from '../sources/types.js';
+import type { CsoFigure, DownloadOptions, SourceName } from '../sources/types.js';
 import type { IngestInput, IngestRequest } from './ingest.js';
 import type { IngestMode } from './report.js';
 
@@ -30,6 +32,51 @@ export interface PlanOptions {
 
 export type IngestPlan = Omit<IngestRequest, 'stressWeights' | 'signal' | 'onStage' | 'onStep'>;
 
+/**
+ * The setting that points each downloaded source at another server (a mirror or proxy) instead
+ * of its publisher; it is passed as the download's `baseUrl` (forms: docs/DATA.md).
+ */
+export const DOWNLOAD_URL_SETTINGS = {
+  'eirgrid-workbook': 'EIRGRID_WORKBOOK_URL',
+  dashboard: 'DASHBOARD_BASE_URL',
+  semopx: 'SEMOPX_BASE_URL',
+  ember: 'EMBER_URL',
+  cso: 'CSO_BASE_URL',
+} as const satisfies Partial<Record<SourceName, keyof Config>>;
+
+type DownloadedSource = keyof typeof DOWNLOAD_URL_SETTINGS;
+
+function isDownloadedSource(source: SourceName): source is DownloadedSource {
+  return source in DOWNLOAD_URL_SETTINGS;
+}
+
+function baseUrlFor(config: Config, source: SourceName): string | undefined {
+  return isDownloadedSource(source) ? config[DOWNLOAD_URL_SETTINGS[source]] : undefined;
+}
+
+/** The URL a source is fetched from when its setting is `baseUrl`: the file for single-file sources. */
+function fetchedFrom(source: DownloadedSource, baseUrl: string): string {
+  if (source === 'ember') return emberDownloadUrl(baseUrl);
+  if (source === 'cso') return mec02Url(baseUrl);
+  return baseUrl;
+}
+
+/** What a download ingest reads, in words: the range, the cache and every URL a setting overrides. */
+export function downloadNote(config: Config, from: number, to: number): string {
+  const range = `${new Date(from).toISOString().slice(0, 10)} to ${new Date(to).toISOString().slice(0, 10)}`;
+  const cache = `(cache: ${join(config.home, 'cache')})`;
+  const sources = Object.keys(DOWNLOAD_URL_SETTINGS) as DownloadedSource[];
+  const overridden = sources.flatMap((source) => {
+    const baseUrl = baseUrlFor(config, source);
+    if (baseUrl === undefined) return [];
+    return [`${source} from ${fetchedFrom(source, baseUrl)} (${DOWNLOAD_URL_SETTINGS[source]})`];
+  });
+  if (overridden.length === 0) return `downloaded from the publishers ${range} ${cache}`;
+  const which =
+    overridden.length === sources.length ? 'not from the publishers' : 'from the publishers except';
+  return `downloaded ${range} ${cache}, ${which}: ${overridden.join(', ')}`;
+}
+
 export async function planIngest(config: Config, options: PlanOptions = {}): Promise<IngestPlan> {
   let mode: IngestMode;
   let rawDir: string | null = null;
@@ -40,7 +87,7 @@ export async function planIngest(config: Config, options: PlanOptions = {}): Pro
     mode = 'download';
     const to = options.to ?? Date.now();
     const from = options.from ?? to - 14 * 86_400_000;
-    dataNote = `downloaded from the publishers ${new Date(from).toISOString().slice(0, 10)} to ${new Date(to).toISOString().slice(0, 10)} (cache: ${join(config.home, 'cache')})`;
+    dataNote = downloadNote(config, from, to);
     for (const adapter of TIME_SERIES_SOURCES) {
       const files = await adapter.download(downloadOptions(config, adapter.name, from, to, options));
       inputs.push({ adapter, files });
@@ -78,13 +125,15 @@ export async function planIngest(config: Config, options: PlanOptions = {}): Pro
 
 function downloadOptions(
   config: Config,
-  source: string,
+  source: SourceName,
   from: number,
   to: number,
   options: PlanOptions,
 ): DownloadOptions {
+  const baseUrl = baseUrlFor(config, source);
   return {
     cacheDir: join(config.home, 'cache', source),
+    ...(baseUrl !== undefined ? { baseUrl } : {}),
     from,
     to,
     timeoutMs: config.DOWNLOAD_TIMEOUT_MS,
