@@ -4,6 +4,7 @@
  * and store the quality report. An error anywhere leaves the previous state intact (and a
  * 'failed' report row); running the same ingest twice writes nothing the second time.
  */
+import { resolve } from 'node:path';
 import type { Config, Region } from '../config/config.js';
 import { REGIONS } from '../config/config.js';
 import { DcgridError, ErrorCodes } from '../lib/errors.js';
@@ -14,6 +15,7 @@ import { lockForIngest } from './bulk-load.js';
 import { writeCsoFigures } from './cso-store.js';
 import { FEATURES_HOURLY, writeFeatures } from './features-store.js';
 import { mergeParseResults, type MergedSeries } from './merge.js';
+import { planIngest, type IngestPlan, type PlanOptions } from './plan.js';
 import {
   isEmpty,
   OBSERVATIONS,
@@ -172,11 +174,43 @@ export async function runIngest(store: Store, request: IngestRequest): Promise<I
   }
 }
 
+/**
+ * Plans an ingest (finds, downloads or generates its files) and runs it. A failure while planning
+ * (an unreachable URL, say) is stored as a 'failed' report too, like one during the ingest.
+ */
+export async function planAndRunIngest(
+  store: Store,
+  config: Config,
+  planOptions: PlanOptions,
+  run: Pick<IngestRequest, 'signal' | 'onStage' | 'onStep'>,
+  onPlanned?: (plan: IngestPlan) => void,
+): Promise<IngestResult & { plan: IngestPlan }> {
+  const started = new Date();
+  let plan: IngestPlan;
+  try {
+    plan = await planIngest(config, { ...planOptions, ...(run.signal ? { signal: run.signal } : {}) });
+  } catch (error) {
+    const mode: IngestMode = planOptions.download
+      ? 'download'
+      : config.DCGRID_RAW_DIR !== undefined
+        ? 'raw-dir'
+        : 'demo';
+    const rawDir = mode === 'raw-dir' ? resolve(config.DCGRID_RAW_DIR!) : null;
+    await saveReport(store, started, 'failed', { mode, rawDir }, { timings: {} }, error).catch(
+      () => undefined,
+    );
+    throw error;
+  }
+  onPlanned?.(plan);
+  const result = await runIngest(store, { ...plan, ...run, stressWeights: config.STRESS_WEIGHTS });
+  return { ...result, plan };
+}
+
 async function saveReport(
   store: Store,
   started: Date,
   status: 'succeeded' | 'failed',
-  request: IngestRequest,
+  request: Pick<IngestRequest, 'mode' | 'rawDir'>,
   report: IngestReport | { timings: Record<string, number> },
   error: unknown,
 ): Promise<number> {

@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import type { Config, Region } from '../config/config.js';
 import { DcgridError, ErrorCodes } from '../lib/errors.js';
-import { runIngest } from '../ingest/ingest.js';
-import { planIngest, type PlanOptions } from '../ingest/plan.js';
+import { planAndRunIngest } from '../ingest/ingest.js';
+import type { PlanOptions } from '../ingest/plan.js';
 import type { ModelRegistry } from '../registry/registry.js';
 import type { Store } from '../store/store.js';
 import { experimentName, type RunHandle, type Tracker } from '../tracking/tracker.js';
@@ -180,10 +180,7 @@ async function runStep(
   const { region, signal, onStep } = request;
   const [kind, target, model] = step.split('/') as [string, string | undefined, string | undefined];
   if (kind === 'ingest') {
-    const plan = await planIngest(config, { ...(request.ingest || {}), ...(signal ? { signal } : {}) });
-    const { reportId, report } = await runIngest(store, {
-      ...plan,
-      stressWeights: config.STRESS_WEIGHTS,
+    const { reportId, report, plan } = await planAndRunIngest(store, config, request.ingest || {}, {
       ...(signal ? { signal } : {}),
       onStage: (stage, total) => onStep?.({ kind: 'progress', step, phase: stage, done: 0, total }),
     });

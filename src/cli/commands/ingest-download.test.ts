@@ -115,7 +115,7 @@ describe('dcgrid ingest --download against a mirror of every publisher', () => {
     await store?.dispose();
   });
 
-  it('exits 5 with E_DOWNLOAD_FAILED naming the unreachable URL, and writes nothing', async () => {
+  it('exits 5 with E_DOWNLOAD_FAILED naming the unreachable URL, writes no data and stores the failure', async () => {
     const home = join(root, 'unreachable');
     const port = await closedPort();
     // Every source but the last one downloaded is reachable (the workbook through the reports page).
@@ -136,7 +136,14 @@ describe('dcgrid ingest --download against a mirror of every publisher', () => {
       `could not download http://127.0.0.1:${port}${MEC02_CSV_URL.slice(CSO_ORIGIN.length)}`,
     );
     expect(error.message).toContain('ECONNREFUSED');
-    expect(await counts()).toEqual({ observations: 0, features: 0, cso: 0, reports: 0 });
+    // Nothing is written but the failed report, which keeps the error.
+    expect(await counts()).toEqual({ observations: 0, features: 0, cso: 0, reports: 1 });
+    const failed = await store.db
+      .selectFrom('dcgrid.ingest_reports')
+      .select(['status', 'mode', 'error', 'rows_written'])
+      .executeTakeFirstOrThrow();
+    expect(failed).toMatchObject({ status: 'failed', mode: 'download', rows_written: 0 });
+    expect(failed.error).toContain('ECONNREFUSED');
     // The other sources were fetched (the page's newest workbook version) before the CSO failed.
     expect(mirror.requests).toContain('/eirgrid/reports');
     expect(await listCache(home, 'eirgrid-workbook')).toEqual(['System-Data-Qtr-Hourly-2024-V2.xlsx']);
@@ -278,7 +285,7 @@ describe('dcgrid ingest --download against a mirror of every publisher', () => {
     expect(await counts()).toEqual({ ...before, reports: before.reports + 1 });
   });
 
-  it('with the mirror gone, fails at the SEMOpx listing (read on every run) and leaves the data as they were', async () => {
+  it('with the mirror gone, fails at the SEMOpx listing (read on every run), leaves the data as they were and stores the failure', async () => {
     useSettings(join(root, 'mirror'), mirror.settings, { DOWNLOAD_RETRIES: '0' });
     const before = await counts();
     await mirror.close();
@@ -287,6 +294,6 @@ describe('dcgrid ingest --download against a mirror of every publisher', () => {
     const { error } = JSON.parse(result.stdout) as ErrorOutput;
     expect(error.code).toBe('E_DOWNLOAD_FAILED');
     expect(error.message).toContain(`could not download ${mirror.origin}/semopx${STATIC_REPORTS_PATH}?`);
-    expect(await counts()).toEqual(before);
+    expect(await counts()).toEqual({ ...before, reports: before.reports + 1 });
   });
 });

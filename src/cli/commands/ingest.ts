@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { printIngestReport } from '../../ingest/print-report.js';
-import { runIngest, type IngestStage } from '../../ingest/ingest.js';
-import { planIngest } from '../../ingest/plan.js';
+import { planAndRunIngest, type IngestStage } from '../../ingest/ingest.js';
 import type { ProgressTask } from '../progress.js';
 import { runCommand, type CommandContext } from '../context.js';
 
@@ -15,34 +14,37 @@ interface IngestOptions {
 
 /** Parses, merges and stores everything, with progress bars; returns the report id. */
 export async function ingestWithProgress(ctx: CommandContext, options: IngestOptions = {}) {
-  const downloads = ctx.progress.task('download', 1, 'files');
-  const plan = await planIngest(ctx.config, {
-    ...(options.download ? { download: true } : {}),
-    ...(options.from ? { from: Date.parse(options.from) } : {}),
-    ...(options.to ? { to: Date.parse(options.to) } : {}),
-    ...(options.refresh ? { refresh: true } : {}),
-    ...(options.telemetry ? { telemetryFile: options.telemetry } : {}),
-    signal: ctx.signal,
-    onDownload: (done, total, label) => {
-      downloads.setTotal(total);
-      downloads.update(done, label);
-    },
-  });
-  downloads.done(options.download ? 'downloaded' : 'nothing to download');
-  ctx.out.info(`data: ${plan.dataNote}`);
-  const tasks = new Map<IngestStage, ProgressTask>();
   const store = await ctx.store();
-  const result = await runIngest(store, {
-    ...plan,
-    stressWeights: ctx.config.STRESS_WEIGHTS,
-    signal: ctx.signal,
-    onStage: (stage, total) => {
-      for (const task of tasks.values()) task.done();
-      tasks.clear();
-      tasks.set(stage, ctx.progress.task(stage, total, stage === 'parse' ? 'files' : 'steps'));
+  const downloads = ctx.progress.task('download', 1, 'files');
+  const tasks = new Map<IngestStage, ProgressTask>();
+  const result = await planAndRunIngest(
+    store,
+    ctx.config,
+    {
+      ...(options.download ? { download: true } : {}),
+      ...(options.from ? { from: Date.parse(options.from) } : {}),
+      ...(options.to ? { to: Date.parse(options.to) } : {}),
+      ...(options.refresh ? { refresh: true } : {}),
+      ...(options.telemetry ? { telemetryFile: options.telemetry } : {}),
+      onDownload: (done, total, label) => {
+        downloads.setTotal(total);
+        downloads.update(done, label);
+      },
     },
-    onStep: (stage, label) => tasks.get(stage)?.increment(1, label.split('/').pop()),
-  });
+    {
+      signal: ctx.signal,
+      onStage: (stage, total) => {
+        for (const task of tasks.values()) task.done();
+        tasks.clear();
+        tasks.set(stage, ctx.progress.task(stage, total, stage === 'parse' ? 'files' : 'steps'));
+      },
+      onStep: (stage, label) => tasks.get(stage)?.increment(1, label.split('/').pop()),
+    },
+    (plan) => {
+      downloads.done(options.download ? 'downloaded' : 'nothing to download');
+      ctx.out.info(`data: ${plan.dataNote}`);
+    },
+  );
   for (const task of tasks.values()) task.done();
   return result;
 }
@@ -59,7 +61,11 @@ export function registerIngest(program: Command): void {
         'and a quality report in one transaction. Re-running changes nothing; an interrupted run leaves the ' +
         'previous state intact.',
     )
-    .option('--download', 'download from EirGrid, Ember, SEMOpx and the CSO into DCGRID_HOME/cache')
+    .option(
+      '--download',
+      'download from EirGrid, Ember, SEMOpx and the CSO into DCGRID_HOME/cache ' +
+        '(or from mirrors: DASHBOARD_BASE_URL, EIRGRID_WORKBOOK_URL, EMBER_URL, SEMOPX_BASE_URL, CSO_BASE_URL)',
+    )
     .option('--from <date>', 'download start (ISO date; default 14 days ago)')
     .option('--to <date>', 'download end (ISO date; default now)')
     .option('--refresh', 'download again even when a cached file exists')
