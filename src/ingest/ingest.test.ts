@@ -6,7 +6,9 @@ import { loadConfig } from '../config/config.js';
 import { isDcgridError } from '../lib/errors.js';
 import { writeDemoRawDir } from '../sources/demo/generate.js';
 import { createTestStore, TEST_BACKENDS, type TestStore } from '../store/test-support/stores.js';
+import { createOutput } from '../cli/output.js';
 import { runIngest } from './ingest.js';
+import { printIngestReport } from './print-report.js';
 import { planIngest } from './plan.js';
 
 const FROM = Date.UTC(2024, 8, 1);
@@ -67,6 +69,17 @@ describe.each(TEST_BACKENDS)('ingest on %s', (kind) => {
     expect(ie.disagreements.some((d) => d.column === 'demand_mw' && d.winner === 'eirgrid-workbook')).toBe(
       true,
     );
+    // ALL sums IE and NI, so its build meets IE's disagreement too; the printed report shows it once.
+    const all = first.report.features.find((f) => f.region === 'ALL')!;
+    expect(all.disagreements.some((d) => d.column === 'demand_mw' && d.region === 'IE')).toBe(true);
+    let printed = '';
+    printIngestReport(
+      createOutput(false, (text) => (printed += text)),
+      first.report,
+    );
+    const demandRows = printed.split('\n').filter((line) => /^dashboard\s+demand_mw\s/.test(line));
+    expect(demandRows).toHaveLength(1);
+    expect(demandRows[0]).toMatch(/\sIE\s/);
     const row = await store.db
       .selectFrom('dcgrid.features_hourly')
       .selectAll()

@@ -34,9 +34,9 @@ export function printIngestReport(out: Output, report: IngestReport): void {
       `  flat fill ${fill.source} ${fill.series}: ${new Date(fill.from).toISOString().slice(0, 16)} for ${fill.hours} h at ${fill.value}`,
     );
   }
-  const disagreements = report.features.flatMap((f) =>
-    f.disagreements.map((d) => ({ ...d, region: f.region })),
-  );
+  // A region's series can feed another region's build (ALL sums IE and NI; prices are system-wide):
+  // each disagreement is shown where its series' own region is built, over that region's hours.
+  const disagreements = report.features.flatMap((f) => f.disagreements.filter((d) => d.region === f.region));
   if (disagreements.length > 0) {
     out.info('\nsource disagreements (same series, same hour)');
     out.table(disagreements as unknown as Array<Record<string, string | number | null>>);
