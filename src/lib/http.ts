@@ -75,17 +75,48 @@ export interface CachedDownload {
   bytes: number;
 }
 
-/** Downloads `url` to `path` unless the file exists already (and `refresh` is not set). */
+/**
+ * What a downloaded body must be, checked before it reaches the cache: `kind` names it for the
+ * error ("an .xlsx workbook"), `matches` tells.
+ */
+export interface BodyKind {
+  kind: string;
+  matches(body: Uint8Array): boolean;
+}
+
+/** A zip archive (an .xlsx is one): the local file header signature PK\x03\x04. */
+export const ZIP_BODY: BodyKind = {
+  kind: 'a zip archive',
+  matches: (body) =>
+    body.length >= 4 && body[0] === 0x50 && body[1] === 0x4b && body[2] === 3 && body[3] === 4,
+};
+
+/** The first characters of a body, for an error that says what came instead. */
+function beginning(body: Uint8Array): string {
+  return Buffer.from(body.subarray(0, 40)).toString('latin1').replace(/\s+/g, ' ');
+}
+
+/**
+ * Downloads `url` to `path` unless the file exists already (and `refresh` is not set). With
+ * `expect`, an answer of another kind (an HTML error page served with 200, say) is a
+ * DOWNLOAD_FAILED naming the URL, and is not cached.
+ */
 export async function downloadToCache(
   url: string,
   path: string,
-  options: FetchOptions & { refresh?: boolean } = {},
+  options: FetchOptions & { refresh?: boolean; expect?: BodyKind } = {},
 ): Promise<CachedDownload> {
   if (!options.refresh) {
     const existing = await stat(path).catch(() => undefined);
     if (existing?.isFile() && existing.size > 0) return { path, fromCache: true, bytes: existing.size };
   }
   const body = await fetchBytes(url, options);
+  if (options.expect && !options.expect.matches(body)) {
+    throw new DcgridError(
+      ErrorCodes.DOWNLOAD_FAILED,
+      `${url} did not return ${options.expect.kind} (it began "${beginning(body)}")`,
+    );
+  }
   await mkdir(dirname(path), { recursive: true });
   const partial = `${path}.partial-${process.pid}`;
   try {

@@ -8,10 +8,9 @@
  *   and, for each year, its newest linked version is taken (the version number changes as
  *   EirGrid republishes the current year).
  */
-import { open, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { DcgridError, ErrorCodes, isDcgridError } from '../../lib/errors.js';
-import { downloadToCache, fetchBytes } from '../../lib/http.js';
+import { downloadToCache, fetchBytes, ZIP_BODY, type BodyKind } from '../../lib/http.js';
 import { utcToIrishWallMs } from '../../lib/time.js';
 import type { DownloadOptions } from '../types.js';
 
@@ -103,18 +102,7 @@ async function resolveLinks(options: WorkbookDownloadOptions, baseUrl: string): 
   });
 }
 
-/** Whether the file starts like a zip archive (an .xlsx is one). */
-async function looksLikeZip(path: string): Promise<{ ok: boolean; start: string }> {
-  const handle = await open(path, 'r');
-  try {
-    const head = Buffer.alloc(64);
-    const { bytesRead } = await handle.read(head, 0, 64, 0);
-    const ok = bytesRead >= 4 && head.readUInt32LE(0) === 0x04034b50;
-    return { ok, start: head.subarray(0, bytesRead).toString('latin1').replace(/\s+/g, ' ') };
-  } finally {
-    await handle.close();
-  }
-}
+const XLSX_BODY: BodyKind = { ...ZIP_BODY, kind: 'an .xlsx workbook' };
 
 /** Downloads the workbooks and returns their cached paths. */
 export async function downloadSystemDataWorkbooks(options: WorkbookDownloadOptions): Promise<string[]> {
@@ -130,6 +118,7 @@ export async function downloadSystemDataWorkbooks(options: WorkbookDownloadOptio
     try {
       await downloadToCache(link.url, path, {
         refresh,
+        expect: XLSX_BODY,
         timeoutMs: options.timeoutMs,
         retries: options.retries,
         backoffMs: options.backoffMs,
@@ -142,14 +131,6 @@ export async function downloadSystemDataWorkbooks(options: WorkbookDownloadOptio
         `EirGrid System Data workbook ${link.year || name}: ${(error as Error).message}`,
         {},
         { cause: error },
-      );
-    }
-    const check = await looksLikeZip(path);
-    if (!check.ok) {
-      await rm(path, { force: true });
-      throw new DcgridError(
-        ErrorCodes.DOWNLOAD_FAILED,
-        `${link.url} did not return an .xlsx workbook (it began "${check.start.slice(0, 40)}")`,
       );
     }
     paths.push(path);

@@ -100,12 +100,15 @@ describe('Ember download', () => {
     );
   });
 
-  it('reports a file that is not a zip archive and does not keep it in the cache', async () => {
+  it('fails as a download, naming the URL, when the answer is not a zip archive, and caches nothing', async () => {
     const dir = await cacheDir();
     const error = await emberSource
       .download({ ...range, cacheDir: dir, baseUrl: `${base}/other/broken.zip` })
       .catch((e: unknown) => e);
-    expect(isDcgridError(error, 'E_INPUT_CORRUPT')).toBe(true);
+    expect(isDcgridError(error, 'E_DOWNLOAD_FAILED')).toBe(true);
+    expect((error as Error).message).toContain(
+      `${base}/other/broken.zip did not return a zip archive (it began "this is not a zip archive at all, just t")`,
+    );
     expect(await readdir(dir)).toEqual([]);
   });
 

@@ -6,7 +6,7 @@
 import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCodes, isDcgridError } from '../../lib/errors.js';
-import { downloadToCache, type FetchOptions } from '../../lib/http.js';
+import { downloadToCache, ZIP_BODY, type FetchOptions } from '../../lib/http.js';
 import type { DownloadOptions } from '../types.js';
 import { readZipMember } from './zip.js';
 
@@ -40,7 +40,10 @@ export async function downloadEmber(options: DownloadOptions): Promise<string[]>
   if (new URL(url).pathname.toLowerCase().endsWith('.csv')) {
     await downloadToCache(url, target, fetchOptions);
   } else {
-    const zip = await downloadToCache(url, join(options.cacheDir, EMBER_ZIP_NAME), fetchOptions);
+    const zip = await downloadToCache(url, join(options.cacheDir, EMBER_ZIP_NAME), {
+      ...fetchOptions,
+      expect: ZIP_BODY,
+    });
     const extracted = await stat(target).catch(() => undefined);
     if (!zip.fromCache || extracted === undefined || extracted.size === 0) {
       const member = await readZipMember(zip.path, EMBER_COUNTRY_FILE).catch(async (error: unknown) => {
