@@ -10,19 +10,14 @@ import { REGIONS } from '../config/config.js';
 import { DcgridError, ErrorCodes } from '../lib/errors.js';
 import { buildFeatures } from '../features/build.js';
 import type { CsoFigure, Observation, ParseResult, SourceAdapter } from '../sources/types.js';
-import type { Store, StoreTransaction } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { lockForIngest } from './bulk-load.js';
 import { writeCsoFigures } from './cso-store.js';
 import { FEATURES_HOURLY, writeFeatures } from './features-store.js';
-import { mergeParseResults, type MergedSeries } from './merge.js';
+import { mergeParseResults } from './merge.js';
 import { planIngest, type IngestPlan, type PlanOptions } from './plan.js';
-import {
-  isEmpty,
-  OBSERVATIONS,
-  readObservations,
-  storedSeriesCounts,
-  writeObservations,
-} from './observations-store.js';
+import { diffAgainstStored } from './observations-diff.js';
+import { isEmpty, OBSERVATIONS, readObservations, writeObservations } from './observations-store.js';
 import { summariseFiles, type FileReport, type IngestMode, type IngestReport } from './report.js';
 import { describeMergedSeries } from './series-quality.js';
 
@@ -109,18 +104,17 @@ export async function runIngest(store: Store, request: IngestRequest): Promise<I
       await lockForIngest(tx, [OBSERVATIONS.table, FEATURES_HOURLY.table]);
       const fresh = await isEmpty(tx.db, 'dcgrid.observations');
       const featuresEmpty = await isEmpty(tx.db, 'dcgrid.features_hourly');
+      // The features are rebuilt from everything stored, so an incremental ingest sees earlier data;
+      // what is stored is read once, and only readings that are new or differ are written.
+      const { changes, all } = fresh
+        ? { changes: merged.series, all: merged.series }
+        : diffAgainstStored(merged.series, await time('read_observations', () => readObservations(tx)));
       const observations = await time('write_observations', () =>
-        writeObservations(tx, merged.series, { tableEmpty: fresh }),
+        writeObservations(tx, changes, { tableEmpty: fresh }),
       );
       onStep?.('observations', `${observations} rows`);
       checkAborted(signal);
 
-      // The features are rebuilt from everything stored, so an incremental ingest sees earlier data.
-      // A series whose stored row count equals what this ingest just wrote holds exactly those rows
-      // (they were all upserted): only the others are read back.
-      const all = fresh
-        ? merged.series
-        : await time('read_observations', () => storedSeries(tx, merged.series));
       const regions = REGIONS.filter((region) => all.some((s) => s.region === region || region === 'ALL'));
       onStage?.('features', regions.length);
       const featureQuality = [];
@@ -234,14 +228,4 @@ async function saveReport(
     .returning('id')
     .executeTakeFirstOrThrow();
   return Number(row.id);
-}
-
-async function storedSeries(tx: StoreTransaction, written: readonly MergedSeries[]): Promise<MergedSeries[]> {
-  const key = (s: { source: string; series: string; region: string }) =>
-    `${s.source}|${s.series}|${s.region}`;
-  const inMemory = new Map(written.map((s) => [key(s), s]));
-  const stored = await storedSeriesCounts(tx.db);
-  const reread = stored.filter((s) => inMemory.get(key(s))?.ts.length !== s.rows);
-  const rereadKeys = new Set(reread.map(key));
-  return [...written.filter((s) => !rereadKeys.has(key(s))), ...(await readObservations(tx, reread))];
 }

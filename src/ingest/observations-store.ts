@@ -81,36 +81,10 @@ export async function writeObservations(
   return Number(result.numAffectedRows ?? 0n);
 }
 
-export interface SeriesKey {
-  source: string;
-  series: string;
-  region: string;
-}
-
-const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
-
-/** How many rows each stored (source, series, region) has. */
-export async function storedSeriesCounts(db: Kysely<Database>): Promise<Array<SeriesKey & { rows: number }>> {
-  const rows = await db
-    .selectFrom('dcgrid.observations')
-    .select(['source', 'series', 'region', (eb) => eb.fn.countAll<number>().as('rows')])
-    .groupBy(['source', 'series', 'region'])
-    .execute();
-  return rows.map((r) => ({ ...r, rows: Number(r.rows) }));
-}
-
-/** The stored observations of some series (all of them when `keys` is omitted), as merged series. */
-export async function readObservations(
-  tx: StoreTransaction,
-  keys?: readonly SeriesKey[],
-): Promise<MergedSeries[]> {
-  if (keys !== undefined && keys.length === 0) return [];
-  const filter =
-    keys === undefined
-      ? ''
-      : `WHERE (source, series, region) IN (${keys.map((k) => `(${quote(k.source)}, ${quote(k.series)}, ${quote(k.region)})`).join(', ')})`;
+/** Every stored observation, as merged series (sorted by time within each). */
+export async function readObservations(tx: StoreTransaction): Promise<MergedSeries[]> {
   const bytes = await tx.copyOut(
-    `SELECT source, series, region, ts_utc, interval_min, value FROM dcgrid.observations ${filter} ORDER BY source, series, region, ts_utc`,
+    'SELECT source, series, region, ts_utc, interval_min, value FROM dcgrid.observations ORDER BY source, series, region, ts_utc',
   );
   const reader = new BinaryCopyReader(bytes);
   const out: MergedSeries[] = [];
