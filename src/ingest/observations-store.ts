@@ -81,43 +81,57 @@ export async function writeObservations(
   return Number(result.numAffectedRows ?? 0n);
 }
 
-/** Every stored observation, as merged series (sorted by time within each). */
+const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/** The stored (source, series, region) keys, found by skipping through the primary key. */
+async function storedKeys(
+  db: Kysely<Database>,
+): Promise<Array<Pick<MergedSeries, 'source' | 'series' | 'region'>>> {
+  const result = await sql<{ source: SourceName; series: SeriesName; region: Region }>`
+    WITH RECURSIVE k AS (
+      (SELECT source, series, region FROM dcgrid.observations ORDER BY source, series, region LIMIT 1)
+      UNION ALL
+      SELECT n.source, n.series, n.region FROM k CROSS JOIN LATERAL (
+        SELECT o.source, o.series, o.region FROM dcgrid.observations o
+        WHERE (o.source, o.series, o.region) > (k.source, k.series, k.region)
+        ORDER BY o.source, o.series, o.region LIMIT 1
+      ) n
+    )
+    SELECT source, series, region FROM k`.execute(db);
+  return result.rows;
+}
+
+/**
+ * Every stored observation, as merged series (sorted by time within each). One binary COPY per
+ * series, without the key columns: decoding three strings per row cost more than the read itself.
+ */
 export async function readObservations(tx: StoreTransaction): Promise<MergedSeries[]> {
-  const bytes = await tx.copyOut(
-    'SELECT source, series, region, ts_utc, interval_min, value FROM dcgrid.observations ORDER BY source, series, region, ts_utc',
-  );
-  const reader = new BinaryCopyReader(bytes);
   const out: MergedSeries[] = [];
-  let key = '';
-  let current:
-    | { source: string; series: string; region: string; ts: number[]; interval: number[]; values: number[] }
-    | undefined;
-  const flush = () => {
-    if (current === undefined) return;
-    out.push({
-      source: current.source as SourceName,
-      series: current.series as SeriesName,
-      region: current.region as Region,
-      ts: Float64Array.from(current.ts),
-      intervalMin: Int16Array.from(current.interval),
-      values: Float64Array.from(current.values),
-    });
-  };
-  while (reader.nextRow()) {
-    const source = reader.text()!;
-    const series = reader.text()!;
-    const region = reader.text()!;
-    const rowKey = `${source}|${series}|${region}`;
-    if (rowKey !== key) {
-      flush();
-      key = rowKey;
-      current = { source, series, region, ts: [], interval: [], values: [] };
+  for (const key of await storedKeys(tx.db)) {
+    const bytes = await tx.copyOut(
+      `SELECT ts_utc, interval_min, value FROM dcgrid.observations WHERE source = ${quote(key.source)} ` +
+        `AND series = ${quote(key.series)} AND region = ${quote(key.region)} ORDER BY ts_utc`,
+    );
+    // The smallest row (a NULL value) takes 24 bytes, so this bounds the row count.
+    const capacity = Math.ceil(bytes.length / 24);
+    const ts = new Float64Array(capacity);
+    const intervalMin = new Int16Array(capacity);
+    const values = new Float64Array(capacity);
+    const reader = new BinaryCopyReader(bytes);
+    let n = 0;
+    while (reader.nextRow()) {
+      ts[n] = reader.timestamptz();
+      intervalMin[n] = reader.int2() ?? 0;
+      values[n] = reader.float8();
+      n++;
     }
-    current!.ts.push(reader.timestamptz());
-    current!.interval.push(reader.int2() ?? 0);
-    current!.values.push(reader.float8());
+    out.push({
+      ...key,
+      ts: ts.slice(0, n),
+      intervalMin: intervalMin.slice(0, n),
+      values: values.slice(0, n),
+    });
   }
-  flush();
   return out;
 }
 
