@@ -25,17 +25,34 @@ export async function lockForIngest(tx: StoreTransaction, tables: readonly strin
   );
 }
 
+/**
+ * `whileKeyBuilds` runs once the key's rebuild has been sent: the server builds the index while
+ * this process does other work (on PostgreSQL; PGlite runs both in this thread, one after the other).
+ */
 export async function copyIntoEmptyTable(
   tx: StoreTransaction,
   target: KeyedTable,
   columns: readonly string[],
   chunks: Iterable<Uint8Array>,
+  whileKeyBuilds?: () => void,
 ): Promise<void> {
   await sql`ALTER TABLE ${sql.table(target.table)} DROP CONSTRAINT ${sql.ref(target.constraint)}`.execute(
     tx.db,
   );
   await tx.copyIn(target.table, columns, chunks, 'binary');
-  await sql`ALTER TABLE ${sql.table(target.table)} ADD CONSTRAINT ${sql.ref(target.constraint)} PRIMARY KEY (${sql.join(
-    target.keyColumns.map((c) => sql.ref(c)),
-  )})`.execute(tx.db);
+  const keyBuilt =
+    sql`ALTER TABLE ${sql.table(target.table)} ADD CONSTRAINT ${sql.ref(target.constraint)} PRIMARY KEY (${sql.join(
+      target.keyColumns.map((c) => sql.ref(c)),
+    )})`.execute(tx.db);
+  if (whileKeyBuilds) {
+    // Once the queued promise callbacks have run, the statement is on its way to the server.
+    await new Promise((resolve) => setImmediate(resolve));
+    try {
+      whileKeyBuilds();
+    } catch (error) {
+      await keyBuilt.catch(() => undefined);
+      throw error;
+    }
+  }
+  await keyBuilt;
 }

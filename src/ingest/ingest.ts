@@ -109,31 +109,43 @@ export async function runIngest(store: Store, request: IngestRequest): Promise<I
       const { changes, all } = fresh
         ? { changes: merged.series, all: merged.series }
         : diffAgainstStored(merged.series, await time('read_observations', () => readObservations(tx)));
+      const regions = REGIONS.filter((region) => all.some((s) => s.region === region || region === 'ALL'));
+      const built = new Map<Region, ReturnType<typeof buildFeatures>>();
+      const buildAll = () => {
+        for (const region of regions) {
+          checkAborted(signal);
+          const t0 = performance.now();
+          built.set(
+            region,
+            buildFeatures({
+              region,
+              series: all,
+              cso: request.cso.figures,
+              stressWeights: request.stressWeights,
+            }),
+          );
+          timings[`build_features_${region}`] = Number(((performance.now() - t0) / 1000).toFixed(3));
+        }
+      };
+      // A first ingest builds the features while the server builds the observations' key.
       const observations = await time('write_observations', () =>
-        writeObservations(tx, changes, { tableEmpty: fresh }),
+        writeObservations(tx, changes, { tableEmpty: fresh, whileKeyBuilds: buildAll }),
       );
       onStep?.('observations', `${observations} rows`);
       checkAborted(signal);
+      if (built.size === 0) buildAll();
 
-      const regions = REGIONS.filter((region) => all.some((s) => s.region === region || region === 'ALL'));
       onStage?.('features', regions.length);
       const featureQuality = [];
       let features = 0;
       for (const region of regions) {
         checkAborted(signal);
-        const built = await time(`build_features_${region}`, () =>
-          buildFeatures({
-            region: region as Region,
-            series: all,
-            cso: request.cso.figures,
-            stressWeights: request.stressWeights,
-          }),
-        );
+        const { rows, quality } = built.get(region)!;
         features += await time(`write_features_${region}`, () =>
-          writeFeatures(tx, built.rows, { tableEmpty: featuresEmpty }),
+          writeFeatures(tx, rows, { tableEmpty: featuresEmpty }),
         );
-        featureQuality.push(built.quality);
-        onStep?.('features', `${region}: ${built.rows.length} hours`);
+        featureQuality.push(quality);
+        onStep?.('features', `${region}: ${rows.length} hours`);
       }
       const csoFigures = await time('write_cso', () => writeCsoFigures(tx, request.cso.figures));
       checkAborted(signal);

@@ -49,16 +49,17 @@ function copyData(series: readonly MergedSeries[]) {
 /**
  * Upserts observations: new rows are inserted, rows whose value changed are updated (and get a
  * new ingested_at), identical rows are left alone. Returns how many rows were inserted or changed.
- * Into an empty table (a first ingest) the rows are bulk-loaded: nothing can conflict.
+ * Into an empty table (a first ingest) the rows are bulk-loaded: nothing can conflict
+ * (`whileKeyBuilds`: see copyIntoEmptyTable).
  */
 export async function writeObservations(
   tx: StoreTransaction,
   series: readonly MergedSeries[],
-  options: { tableEmpty: boolean },
+  options: { tableEmpty: boolean; whileKeyBuilds?: () => void },
 ): Promise<number> {
   if (series.length === 0) return 0;
   if (options.tableEmpty) {
-    await copyIntoEmptyTable(tx, OBSERVATIONS, COLUMNS, copyData(series));
+    await copyIntoEmptyTable(tx, OBSERVATIONS, COLUMNS, copyData(series), options.whileKeyBuilds);
     return series.reduce((n, s) => n + s.ts.length, 0);
   }
   await sql`
