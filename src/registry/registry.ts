@@ -9,7 +9,7 @@
  * worst, an incomplete version no reader accepts. When MLflow is configured it is updated inside
  * the same transaction, so the registry never claims a mirror that MLflow does not have.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { FORECAST_TARGETS } from '../config/config.js';
 import { codeVersion } from '../artifacts/code-version.js';
 import { checkKey, describeKey } from '../artifacts/layout.js';
@@ -18,6 +18,7 @@ import type { ArtifactStore, VersionKey } from '../artifacts/store.js';
 import { DcgridError, ErrorCodes } from '../lib/errors.js';
 import type { ModelFiles } from '../models/types.js';
 import type { Database } from '../store/database.js';
+import type { ModelsTable } from '../store/schema/mlops.js';
 import type { Store } from '../store/store.js';
 import { decideAlias, describeVersion, storableMetrics } from './decision.js';
 import type { MlflowRegistryMirror } from './mlflow-mirror.js';
@@ -76,8 +77,7 @@ export class ModelRegistry {
         const champion = await selectChampion(db, series);
         const decision = decideAlias(series, this.options.promotionMetric, metrics, champion);
         if (decision.alias === 'champion' && champion !== undefined) {
-          await setAlias(db, champion, 'challenger');
-          await insertEvent(
+          await moveAlias(
             db,
             champion,
             'demote',
@@ -155,11 +155,9 @@ export class ModelRegistry {
       await this.#checkArtifacts(row);
       const previous = await selectChampion(db, series);
       if (previous !== undefined) {
-        await setAlias(db, previous, 'challenger');
-        await insertEvent(db, previous, 'demote', 'challenger', `${describeVersion(row)} promoted`, null);
+        await moveAlias(db, previous, 'demote', 'challenger', `${describeVersion(row)} promoted`, null);
       }
-      await setAlias(db, row, 'champion');
-      await insertEvent(db, row, 'promote', 'champion', reason, null);
+      await moveAlias(db, row, 'promote', 'champion', reason, null);
       if (this.options.mirror !== undefined) await this.#syncAliases(db, series);
       return {
         ...series,
@@ -215,10 +213,8 @@ export class ModelRegistry {
         );
       }
       const reason = `rolled back from ${describeVersion(current)} to ${describeVersion(target)}`;
-      await setAlias(db, current, 'retired');
-      await insertEvent(db, current, 'rollback', 'retired', reason, null);
-      await setAlias(db, target, 'champion');
-      await insertEvent(db, target, 'rollback', 'champion', reason, null);
+      await moveAlias(db, current, 'rollback', 'retired', reason, null);
+      await moveAlias(db, target, 'rollback', 'champion', reason, null);
       if (this.options.mirror !== undefined) await this.#syncAliases(db, series);
       return {
         ...series,
@@ -489,6 +485,19 @@ async function insertEvent(
     .execute();
 }
 
+/** Gives a stored version a new alias and records why in its history. */
+async function moveAlias(
+  db: Db,
+  ref: VersionRef,
+  action: ModelEvent['action'],
+  alias: ModelAlias,
+  reason: string,
+  runId: string | null | undefined,
+): Promise<void> {
+  await setAlias(db, ref, alias);
+  await insertEvent(db, ref, action, alias, reason, runId);
+}
+
 async function indexRunArtifacts(
   db: Db,
   runId: string,
@@ -512,20 +521,8 @@ async function indexRunArtifacts(
     .execute();
 }
 
-type ModelRow = {
-  region: string;
-  target: string;
-  model: string;
-  version: number;
-  alias: ModelAlias;
-  artifact_uri: string;
-  run_id: string | null;
-  metrics: unknown;
-  data_fingerprint: string;
-  created_at: Date;
-  mlflow_name: string | null;
-  mlflow_version: string | null;
-};
+/** A row of dcgrid.models; the metadata column is not needed for a record. */
+type ModelRow = Omit<Selectable<ModelsTable>, 'metadata'>;
 
 function toRecord(row: ModelRow): ModelVersionRecord {
   return {
