@@ -11,6 +11,7 @@
  */
 import { DcgridError, ErrorCodes } from '../lib/errors.js';
 import { HOUR_MS, irishWallToUtcMs } from '../lib/time.js';
+import { CSO_METRIC_UNITS, CSO_STATUSES } from '../sources/cso/figures.js';
 import type { CsoFigure } from '../sources/types.js';
 
 export type EnergyBasis = 'published' | 'estimated';
@@ -44,29 +45,12 @@ export interface CsoEnergyPlan {
   notes: string[];
 }
 
-/** Preferred first when one period has several figures of the same metric. */
-export const CSO_STATUS_RANK = [
-  'pxstat',
-  'published',
-  'published_in_press',
-  'derived',
-  'inferred_from_press',
-  'secondary_unverified',
-] as const;
-
 /** Growth factors outside this range are clamped (they would mean a data error, not growth). */
 const GROWTH_RANGE = [0.5, 2] as const;
 
-const UNIT_OF: Record<CsoFigure['metric'], CsoFigure['unit']> = {
-  data_centre_consumption: 'GWh',
-  data_centre_share_of_total_metered_electricity: 'percent',
-  total_metered_electricity_consumption: 'GWh',
-  large_energy_users_consumption: 'GWh',
-};
-
 function statusRank(status: string): number {
-  const index = (CSO_STATUS_RANK as readonly string[]).indexOf(status);
-  return index < 0 ? CSO_STATUS_RANK.length : index;
+  const index = (CSO_STATUSES as readonly string[]).indexOf(status);
+  return index < 0 ? CSO_STATUSES.length : index;
 }
 
 const quarterStarts = new Map<number, number>();
@@ -91,10 +75,10 @@ function checkFigure(figure: CsoFigure): void {
   if (figure.quarter !== null && ![1, 2, 3, 4].includes(figure.quarter)) {
     throw new DcgridError(ErrorCodes.VALUE_INVALID, `${where}: quarter must be 1..4 or null`);
   }
-  if (UNIT_OF[figure.metric] !== figure.unit) {
+  if (CSO_METRIC_UNITS[figure.metric] !== figure.unit) {
     throw new DcgridError(
       ErrorCodes.VALUE_INVALID,
-      `${where}: unit ${figure.unit}, expected ${UNIT_OF[figure.metric]}`,
+      `${where}: unit ${figure.unit}, expected ${CSO_METRIC_UNITS[figure.metric]}`,
     );
   }
   const maxValue = figure.unit === 'percent' ? 100 : Number.POSITIVE_INFINITY;
