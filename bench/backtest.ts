@@ -12,11 +12,12 @@
  */
 import { parseArgs } from 'node:util';
 import { backtestFromStore } from '../src/backtest/run.js';
-import { improvementOver, type BacktestProgress } from '../src/backtest/engine.js';
+import type { BacktestProgress } from '../src/backtest/engine.js';
 import { loadConfig } from '../src/config/config.js';
 import { renderTable, type Cell } from '../src/cli/output.js';
 import { MODEL_NAMES } from '../src/models/catalog.js';
 import { openStore } from '../src/store/open.js';
+import { summaryCells } from './backtest-summary.js';
 
 const BASELINE = 'snaive168';
 const BAR = 0.3;
@@ -85,17 +86,9 @@ try {
       { onProgress },
     );
     const rows: Array<Record<string, Cell>> = result.models.map((m) => {
-      const gain = improvementOver(result, m.model, BASELINE, 'mase', 'day_ahead');
+      const { cells, gain } = summaryCells(result, m, BASELINE);
       return {
-        model: m.model,
-        'DA MAE': m.scopes.day_ahead.mae,
-        'DA MAPE %': m.scopes.day_ahead.mape,
-        'DA MASE': m.scopes.day_ahead.mase,
-        'WA MAE': m.scopes.week_ahead.mae,
-        'WA MAPE %': m.scopes.week_ahead.mape,
-        'WA MASE': m.scopes.week_ahead.mase,
-        'DA cover': m.scopes.day_ahead.coverage,
-        [`DA MASE vs ${BASELINE}`]: m.model === BASELINE ? '(baseline)' : `${(100 * gain).toFixed(1)} %`,
+        ...cells,
         'bar >= 30 %': MUST_PASS.includes(m.model) ? (gain >= BAR ? 'pass' : 'FAIL') : '',
         'fit s': m.fitSeconds,
         'forecast s': m.forecastSeconds,

@@ -16,7 +16,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { improvementOver, runBacktest, type BacktestProgress } from '../../src/backtest/engine.js';
+import { runBacktest, type BacktestProgress } from '../../src/backtest/engine.js';
 import { renderTable, type Cell } from '../../src/cli/output.js';
 import { seasonalNaiveScale } from '../../src/backtest/metrics.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -24,6 +24,7 @@ import { HOUR_MS } from '../../src/lib/time.js';
 import { snaive168Factory } from '../../src/models/snaive/index.js';
 import { tftFactory } from '../../src/models/tft/index.js';
 import type { Forecast, HourlyFrame, ModelFactory } from '../../src/models/types.js';
+import { summaryCells } from '../backtest-summary.js';
 
 const BASELINE = 'snaive168';
 const TARGET = 'demand_mw';
@@ -155,18 +156,7 @@ const result = await runBacktest(
   { factory: factoryFor, onProgress },
 );
 const rows: Array<Record<string, Cell>> = result.models.map((m) => ({
-  model: m.model,
-  'DA MAE': m.scopes.day_ahead.mae,
-  'DA MAPE %': m.scopes.day_ahead.mape,
-  'DA MASE': m.scopes.day_ahead.mase,
-  'WA MAE': m.scopes.week_ahead.mae,
-  'WA MAPE %': m.scopes.week_ahead.mape,
-  'WA MASE': m.scopes.week_ahead.mase,
-  'DA cover': m.scopes.day_ahead.coverage,
-  [`DA MASE vs ${BASELINE}`]:
-    m.model === BASELINE
-      ? '(baseline)'
-      : `${(100 * improvementOver(result, m.model, BASELINE, 'mase', 'day_ahead')).toFixed(1)} %`,
+  ...summaryCells(result, m, BASELINE).cells,
   epochs: m.model in variants ? lastEpoch.get(m.model)?.epoch : '',
   'fit s': m.fitSeconds,
   'forecast s': m.forecastSeconds,
