@@ -14,18 +14,12 @@ import type { Store } from '../store/store.js';
 import { experimentName, type RunHandle, type Tracker } from '../tracking/tracker.js';
 import { withRun } from '../tracking/with-run.js';
 import { issueForecast } from './forecast.js';
-import { trainAndRegister, type TrainRequest } from './train.js';
+import { trainAndRegister, type TrainingSettings, type TrainRequest } from './train.js';
 
-export interface PipelineRequest {
+export interface PipelineRequest extends TrainingSettings {
   region: Region;
   targets: readonly string[];
   models: readonly string[];
-  horizon: number;
-  contextLength: number;
-  trainHours: number;
-  validationHours: number;
-  backtestWeeks: number;
-  seed: number;
   /** Model parameters by model name. */
   params?: Record<string, Record<string, unknown>>;
   ingest: PlanOptions | false;

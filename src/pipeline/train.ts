@@ -19,10 +19,8 @@ import { experimentName, type MetricPoint, type Tracker } from '../tracking/trac
 import { withRun } from '../tracking/with-run.js';
 import { loadTargetFrame } from './training-data.js';
 
-export interface TrainRequest {
-  region: Region;
-  target: string;
-  model: string;
+/** How every model is trained and scored; the pipeline passes the same settings to each. */
+export interface TrainingSettings {
   horizon: number;
   contextLength: number;
   /** Length of the training window (hours, ending at the last observed hour). */
@@ -32,6 +30,12 @@ export interface TrainRequest {
   /** Daily origins over this many final weeks score the configuration before it is registered. */
   backtestWeeks: number;
   seed: number;
+}
+
+export interface TrainRequest extends TrainingSettings {
+  region: Region;
+  target: string;
+  model: string;
   params?: Record<string, unknown>;
   signal?: AbortSignal;
   /** Progress: the phase and, while fitting, the model's own steps. */
