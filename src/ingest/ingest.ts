@@ -55,12 +55,15 @@ function checkAborted(signal: AbortSignal | undefined): void {
 export async function runIngest(store: Store, request: IngestRequest): Promise<IngestResult> {
   const started = new Date();
   const timings: Record<string, number> = {};
+  const since = (stage: string, t0: number) => {
+    timings[stage] = Number(((performance.now() - t0) / 1000).toFixed(3));
+  };
   const time = async <T>(stage: string, fn: () => Promise<T> | T): Promise<T> => {
     const t0 = performance.now();
     try {
       return await fn();
     } finally {
-      timings[stage] = Number(((performance.now() - t0) / 1000).toFixed(3));
+      since(stage, t0);
     }
   };
   const { signal, onStage, onStep } = request;
@@ -124,7 +127,7 @@ export async function runIngest(store: Store, request: IngestRequest): Promise<I
               stressWeights: request.stressWeights,
             }),
           );
-          timings[`build_features_${region}`] = Number(((performance.now() - t0) / 1000).toFixed(3));
+          since(`build_features_${region}`, t0);
         }
       };
       // A first ingest builds the features while the server builds the observations' key.
