@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { closedPort, closeServer, listenLocally } from './test-support/local-server.js';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,13 +21,10 @@ beforeAll(async () => {
     if (path === '/slow') return void setTimeout(() => res.end('late'), 2_000);
     res.end(`body of ${path}`);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  base = `http://127.0.0.1:${address.port}`;
+  base = await listenLocally(server);
 });
 
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => closeServer(server));
 
 describe('fetchBytes', () => {
   it('retries 5xx answers and then succeeds', async () => {
@@ -52,10 +50,7 @@ describe('fetchBytes', () => {
   });
 
   it('reports an unreachable host', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as { port: number };
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = await closedPort();
     const error = await fetchBytes(`http://127.0.0.1:${port}/x`, { retries: 0 }).catch((e: unknown) => e);
     expect(isDcgridError(error, 'E_DOWNLOAD_FAILED')).toBe(true);
     expect((error as Error).message).toContain('ECONNREFUSED');

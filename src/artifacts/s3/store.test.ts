@@ -1,8 +1,7 @@
 /** S3 failures against the real S3 protocol server: each must end in one clear E_ARTIFACT line. */
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDcgridError } from '../../lib/errors.js';
+import { closedPort } from '../../lib/test-support/local-server.js';
 import type { VersionInfo } from '../metadata.js';
 import { createTestBucket, S3_TEST } from '../test-support/s3-server.js';
 import { TcpProxy } from '../test-support/tcp-proxy.js';
@@ -24,14 +23,6 @@ const FILES = {
   'c.f32': new Uint8Array(8),
 };
 const KEY = { region: 'IE', target: 'dc_load_mw', model: 'xgb', version: 1 } as const;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('S3 artifact store failures', () => {
   let bucket: string;
@@ -58,7 +49,7 @@ describe('S3 artifact store failures', () => {
   });
 
   it('names the endpoint when nothing listens there', async () => {
-    const endpoint = `http://127.0.0.1:${await freePort()}`;
+    const endpoint = `http://127.0.0.1:${await closedPort()}`;
     const store = new S3ArtifactStore(options({ endpoint }));
     const write = store.writeVersion(KEY, FILES, INFO);
     await expect(write).rejects.toSatisfy((e) => isDcgridError(e, 'E_ARTIFACT'));

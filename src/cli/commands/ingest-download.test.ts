@@ -3,11 +3,11 @@
  * the cache, the parsers and the ingest into PostgreSQL, against one local server that answers
  * in each publisher's real format, reached through the download URL settings.
  */
-import { createServer } from 'node:net';
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedPort } from '../../lib/test-support/local-server.js';
 import { MEC02_CSV_URL } from '../../sources/cso/figures.js';
 import { CSO_ORIGIN } from '../../sources/cso/download.js';
 import { EMBER_ZIP_PATH } from '../../sources/ember/download.js';
@@ -48,16 +48,6 @@ interface IngestOutput {
 
 interface ErrorOutput {
   error: { code: string; message: string };
-}
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return address.port;
 }
 
 function valueAt(list: readonly Observation[], series: SeriesName, tsUtc: number): number {

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { closeServer, listenLocally } from '../../lib/test-support/local-server.js';
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -71,11 +72,10 @@ beforeAll(async () => {
       .writeHead(200, { 'content-type': 'application/json' })
       .end(legacy ? formatLegacyJson(rows) : formatApiJson(rows));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  base = await listenLocally(server);
 });
 
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => closeServer(server));
 beforeEach(() => {
   requests.length = 0;
   hits.clear();

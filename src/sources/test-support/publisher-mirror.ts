@@ -7,6 +7,7 @@
  * setting reached which downloader. `served` holds every value, for assertions.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { closeServer, listenLocally } from '../../lib/test-support/local-server.js';
 import type { Region } from '../../config/config.js';
 import { HOUR_MS, irishWallToUtcMs, parseDashboardWall, utcToIrishWallMs } from '../../lib/time.js';
 import { MEC02_CSV_URL } from '../cso/figures.js';
@@ -228,10 +229,7 @@ export async function startPublisherMirror(span: { from: number; to: number }): 
   };
 
   const server = createServer(handle);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('the mirror has no port');
-  const origin = `http://127.0.0.1:${address.port}`;
+  const origin = await listenLocally(server);
   return {
     origin,
     settings: {
@@ -244,11 +242,11 @@ export async function startPublisherMirror(span: { from: number; to: number }): 
     workbookPageUrl: `${origin}${EIRGRID_PREFIX}/reports`,
     requests,
     served,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => {
+      const closed = closeServer(server);
+      server.closeAllConnections();
+      return closed;
+    },
   };
 }
 

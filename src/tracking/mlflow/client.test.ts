@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDcgridError } from '../../lib/errors.js';
+import { listenLocally } from '../../lib/test-support/local-server.js';
 import { MlflowStandIn } from '../test-support/mlflow-server.js';
 import { MlflowClient } from './client.js';
 import { LOG_BATCH_LIMITS } from './limits.js';
@@ -271,11 +272,10 @@ describe('MLflow client when the server is not there or hangs', () => {
 
   it('times out an attempt that gets no answer', async () => {
     const silent = createServer(() => undefined);
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const { port } = silent.address() as AddressInfo;
+    const origin = await listenLocally(silent);
     try {
       const client = new MlflowClient({
-        trackingUri: `http://127.0.0.1:${port}`,
+        trackingUri: origin,
         retries: 1,
         backoffMs: 1,
         timeoutMs: 200,

@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLocally } from '../../lib/test-support/local-server.js';
 
 type Json = Record<string, unknown>;
 interface Tag {
@@ -125,9 +125,7 @@ export class MlflowStandIn {
 
   static async start(options: StandInOptions = {}): Promise<MlflowStandIn> {
     const standIn = new MlflowStandIn(options);
-    await new Promise<void>((resolve) => standIn.#server.listen(0, '127.0.0.1', resolve));
-    const { port } = standIn.#server.address() as AddressInfo;
-    standIn.url = `http://127.0.0.1:${port}`;
+    standIn.url = await listenLocally(standIn.#server);
     return standIn;
   }
 
@@ -149,7 +147,7 @@ export class MlflowStandIn {
 
   async close(): Promise<void> {
     this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    await closeServer(this.#server);
   }
 
   /** Read access for assertions. */
