@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isDcgridError, type DcgridError } from '../../lib/errors.js';
 import type { CsoFigure } from '../types.js';
 import { CSO_METRIC_UNITS, CSO_STATUSES, figureKey, MEC02_CSV_URL } from './figures.js';
 import { mergeCsoFigures } from './merge.js';
 import { parseCsoFile, parseCsoText, TRANSCRIBED_HEADER } from './parse.js';
 import { PUBLISHED_CSO_FIGURES } from './published-figures.js';
 import { writeMec02Csv, writeTranscribedCsv } from './write.js';
+import { errorOf } from '../../lib/test-support/errors.js';
 
 const TRANSCRIBED = fileURLToPath(
   new URL(
@@ -25,16 +25,6 @@ const get = (
   quarter: number | null,
   metric: CsoFigure['metric'],
 ) => figures.find((f) => f.year === year && f.quarter === quarter && f.metric === metric);
-
-function errorOf(run: () => unknown): DcgridError {
-  try {
-    run();
-  } catch (error) {
-    if (isDcgridError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a DcgridError');
-}
 
 describe('the published CSO figures table', () => {
   it('holds exactly the figures of the transcribed file, statuses and sources included', async () => {

@@ -4,7 +4,6 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DcgridError } from '../../lib/errors.js';
 import { QUARTER_HOUR_MS, irishWallToUtcMs, parseDashboardWall } from '../../lib/time.js';
 import type { Observation } from '../types.js';
 import { AREAS, REGION_OF_CODE, type DashboardArea, FIELDS } from './fields.js';
@@ -12,6 +11,7 @@ import { type DashboardDownloadOptions, dashboardWindows, downloadDashboard } fr
 import { dashboardSource } from './index.js';
 import { parseDashboardFile } from './parse.js';
 import { formatApiJson, formatLegacyJson, toDashboardRows } from './write.js';
+import { failure } from '../../lib/test-support/errors.js';
 
 let server: Server;
 let base = '';
@@ -80,15 +80,6 @@ beforeEach(() => {
   requests.length = 0;
   hits.clear();
 });
-
-async function failure(promise: Promise<unknown>): Promise<DcgridError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof DcgridError)) throw new Error(`expected a DcgridError, got ${String(error)}`);
-  return error;
-}
 
 async function options(extra: Partial<DashboardDownloadOptions>): Promise<DashboardDownloadOptions> {
   return {

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DcgridError } from '../../lib/errors.js';
 import { QUARTER_HOUR_MS } from '../../lib/time.js';
 import type { Observation, ParseResult } from '../types.js';
 import { discoverDashboardFiles } from './index.js';
 import { type DashboardParseResult, parseDashboardFile, parseDashboardText } from './parse.js';
 import { periodFromFileName } from './period.js';
+import { failure } from '../../lib/test-support/errors.js';
 
 const RAW = fileURLToPath(new URL('../../../../shared/data/raw/', import.meta.url));
 const CSV_DIR = join(RAW, 'eirgrid-smartgriddashboard');
@@ -16,15 +16,6 @@ const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, im
 const iso = (ms: number) => new Date(ms).toISOString();
 const at = (result: ParseResult, utc: string): Observation | undefined =>
   result.records.find((o) => iso(o.tsUtc) === utc);
-
-async function failure(promise: Promise<unknown>): Promise<DcgridError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof DcgridError)) throw new Error(`expected a DcgridError, got ${String(error)}`);
-  return error;
-}
 
 function isContinuous(times: readonly number[], stepMs: number): boolean {
   return times.every((t, i) => i === 0 || t - times[i - 1]! === stepMs);

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DcgridError } from '../../lib/errors.js';
 import { downloadSystemDataWorkbooks, findWorkbookLinks, yearsBetween } from './download.js';
 import { eirgridWorkbookSource } from './index.js';
+import { failure } from '../../lib/test-support/errors.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/clock-changes-2024.xlsx', import.meta.url));
 let fixture: Buffer;
@@ -49,15 +49,6 @@ afterAll(() => closeServer(server));
 beforeEach(() => hits.clear());
 
 const year = (y: number) => ({ from: Date.UTC(y, 0, 1), to: Date.UTC(y, 11, 31, 23) });
-
-async function failure(promise: Promise<unknown>): Promise<DcgridError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof DcgridError)) throw new Error(`expected a DcgridError, got ${String(error)}`);
-  return error;
-}
 
 describe('findWorkbookLinks / yearsBetween', () => {
   it('takes the newest version linked for each year', () => {

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DcgridError } from '../../lib/errors.js';
 import { QUARTER_HOUR_MS } from '../../lib/time.js';
 import { parseDashboardFile } from '../dashboard/parse.js';
 import type { Observation, ParseResult } from '../types.js';
@@ -11,6 +10,7 @@ import { wallMsToSerial } from '../xlsx/cells.js';
 import { openWorkbook } from '../xlsx/workbook-reader.js';
 import { buildXlsx, type WriteCell } from '../xlsx/xlsx-writer.js';
 import { parseSystemDataWorkbook } from './parse.js';
+import { failure } from '../../lib/test-support/errors.js';
 
 const RAW = fileURLToPath(new URL('../../../../shared/data/raw/', import.meta.url));
 const REAL_WORKBOOK = join(RAW, 'eirgrid-system-data-qtr-hourly', 'System-Data-Qtr-Hourly-2024-JanFeb.xlsx');
@@ -22,15 +22,6 @@ const valueAt = (result: ParseResult, series: string, region: string, utc: strin
 
 function timestamps(records: readonly Observation[], series: string, region: string): number[] {
   return records.filter((o) => o.series === series && o.region === region).map((o) => o.tsUtc);
-}
-
-async function failure(promise: Promise<unknown>): Promise<DcgridError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof DcgridError)) throw new Error(`expected a DcgridError, got ${String(error)}`);
-  return error;
 }
 
 let dir = '';

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { isDcgridError, type DcgridError } from '../../lib/errors.js';
 import type { Observation, ParseResult } from '../types.js';
 import { detectSemopxFormat, parseSemopxFile, parseSemopxText } from './parse.js';
 import { SEMOPX_TABLE_HEADER } from './table-csv.js';
 import { writeMarketResultCsv, writeMarketResultJson, writeSemopxTableCsv } from './write.js';
+import { errorOf } from '../../lib/test-support/errors.js';
 
 const RAW = fileURLToPath(new URL('../../../../shared/data/raw/semopx/', import.meta.url));
 const REAL = `${RAW}semopx_day_ahead_index_prices_2025-01-01_2026-02-04.csv`;
@@ -19,16 +19,6 @@ const pick = (result: ParseResult, region: string, series: string) =>
   result.records.filter((r) => r.region === region && r.series === series);
 const find = (result: ParseResult, region: string, series: string, iso: string) =>
   result.records.find((r) => r.region === region && r.series === series && r.tsUtc === Date.parse(iso));
-
-function errorOf(run: () => unknown): DcgridError {
-  try {
-    run();
-  } catch (error) {
-    if (isDcgridError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a DcgridError');
-}
 
 describe('SEMOpx day-ahead price table, the real file', () => {
   let result: ParseResult;

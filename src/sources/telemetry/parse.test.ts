@@ -8,19 +8,10 @@ import type { ParseResult } from '../types.js';
 import { telemetrySource } from './index.js';
 import { parseTelemetryCsv, parseTelemetryFile } from './parse.js';
 import { telemetryRowsOf, writeTelemetryCsv, type TelemetryRow } from './write.js';
+import { errorOf } from '../../lib/test-support/errors.js';
 
 const SAMPLE = fileURLToPath(new URL('./fixtures/dc-load-sample.csv', import.meta.url));
 const Q = 900_000;
-
-function errorOf(run: () => unknown): DcgridError {
-  try {
-    run();
-  } catch (error) {
-    if (isDcgridError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a DcgridError');
-}
 
 const values = (result: ParseResult) => result.records.map((r) => r.value);
 

@@ -7,6 +7,7 @@ import type { SheetRow } from './cells.js';
 import { openWorkbook } from './workbook-reader.js';
 import { buildXlsx } from './xlsx-writer.js';
 import { buildZip } from './zip-writer.js';
+import { failure } from '../../lib/test-support/errors.js';
 
 let dir = '';
 beforeAll(async () => {
@@ -28,15 +29,6 @@ async function readRows(path: string, sheet: string): Promise<SheetRow[]> {
   } finally {
     workbook.close();
   }
-}
-
-async function failure(promise: Promise<unknown>): Promise<DcgridError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof DcgridError)) throw new Error(`expected a DcgridError, got ${String(error)}`);
-  return error;
 }
 
 describe('openWorkbook / readSheet', () => {
