@@ -5,21 +5,9 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DcgridError, ErrorCodes } from '../lib/errors.js';
 
-export const REGIONS = ['IE', 'NI', 'ALL'] as const;
-export type Region = (typeof REGIONS)[number];
+import { FORECAST_TARGETS, REGIONS } from './names.js';
 
-/** Numeric feature columns a model may forecast. */
-export const FORECAST_TARGETS = [
-  'dc_load_mw',
-  'demand_mw',
-  'wind_mw',
-  'solar_mw',
-  'net_load_mw',
-  'price_eur_mwh',
-  'co2_intensity',
-  'stress_score',
-] as const;
-export type ForecastTarget = (typeof FORECAST_TARGETS)[number];
+export { FORECAST_TARGETS, REGIONS, type ForecastTarget, type Region } from './names.js';
 
 const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
   z

@@ -26,7 +26,7 @@ describe('model catalog', () => {
     } catch (e) {
       error = e;
     }
-    expect(isDcgridError(error, 'E_NOT_FOUND')).toBe(true);
+    expect(isDcgridError(error, 'E_CONFIG_INVALID')).toBe(true);
     expect((error as DcgridError).message).toContain('snaive24, snaive168, mstl, prophet, xgb, tft');
   });
 

@@ -27,12 +27,15 @@ export function isModelName(name: string): boolean {
   return MODEL_NAMES.includes(name);
 }
 
-/** The factory of a model; an unknown name is a DcgridError that lists the known ones. */
+/**
+ * The factory of a model; an unknown name is a settings error (a model name comes from a flag or a
+ * setting such as PIPELINE_MODELS) that lists the known ones.
+ */
 export function getModelFactory(name: string): ModelFactory {
   const factory = FACTORIES.find((f) => f.name === name);
   if (factory === undefined) {
     throw new DcgridError(
-      ErrorCodes.NOT_FOUND,
+      ErrorCodes.CONFIG_INVALID,
       `Unknown model "${name}"; known models: ${MODEL_NAMES.join(', ')}.`,
     );
   }

@@ -142,7 +142,7 @@ describe('dcgrid backtest', () => {
       models: 'snaive24,arima',
       weeks: '1',
     }).catch((e: unknown) => e);
-    expect(isDcgridError(error, 'E_NOT_FOUND')).toBe(true);
+    expect(isDcgridError(error, 'E_CONFIG_INVALID')).toBe(true);
     expect((error as Error).message).toContain('known models: snaive24, snaive168, mstl, prophet, xgb, tft');
   });
 });

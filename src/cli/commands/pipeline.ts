@@ -117,8 +117,13 @@ export function registerPipeline(program: Command): void {
     .option('--telemetry <file>', 'metered data-centre load CSV that replaces the proxy')
     .option('--train-days <n>', 'training window in days (TRAIN_DAYS)')
     .option('--backtest-weeks <n>', 'weeks of daily origins scored before registering (BACKTEST_WEEKS)')
-    .option('--params <json>', 'model parameters by model, e.g. \'{"tft":{"epochs":5}}\'')
+    .option(
+      '--params <json>',
+      `model parameters by model, e.g. '{"tft":{"maxEpochs":5},"xgb":{"rounds":300}}'`,
+    )
     .action((options: PipelineOptions, command: Command) =>
-      runCommand(command, async (ctx) => printPipelineResult(ctx, await pipelineAction(ctx, options))),
+      runCommand(command, async (ctx) => printPipelineResult(ctx, await pipelineAction(ctx, options)), {
+        rawDir: options.ingest !== false && !options.download,
+      }),
     );
 }
