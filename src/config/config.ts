@@ -55,10 +55,10 @@ const stressWeights = z
   .pipe(
     z
       .object({
-        ramp: z.number(),
-        renew_var: z.number(),
-        price_spike: z.number(),
         net_load: z.number(),
+        renewables: z.number(),
+        price: z.number(),
+        interconnector: z.number(),
         snsp: z.number(),
       })
       .strict(),
@@ -85,11 +85,11 @@ const schema = z.object({
   API_PORT: positiveInt.max(65535).default(8080),
   API_TOKEN: z.string().optional(),
   STRESS_WEIGHTS: stressWeights.default({
-    ramp: 0.4,
-    renew_var: 0.4,
-    price_spike: 0.2,
-    net_load: 0.2,
-    snsp: 0.2,
+    net_load: 0.5,
+    renewables: 0.25,
+    price: 0.3,
+    interconnector: 0.15,
+    snsp: 0.1,
   }),
   STRESS_ALERT_THRESHOLD: z.coerce.number().default(2),
   PROMOTION_METRIC: z.string().default('day_ahead_mase'),
