@@ -43,10 +43,10 @@ const stressWeights = z
   .pipe(
     z
       .object({
-        ramp: z.number(),
-        renew_var: z.number(),
-        price_spike: z.number(),
         net_load: z.number(),
+        renewables: z.number(),
+        price: z.number(),
+        interconnector: z.number(),
         snsp: z.number(),
       })
       .strict(),
@@ -82,11 +82,11 @@ const schema = z.object({
   // How often the API checks whether forecasts, champions or features changed (its cache).
   API_CACHE_CHECK_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
   STRESS_WEIGHTS: stressWeights.default({
-    ramp: 0.4,
-    renew_var: 0.4,
-    price_spike: 0.2,
-    net_load: 0.2,
-    snsp: 0.2,
+    net_load: 0.5,
+    renewables: 0.25,
+    price: 0.3,
+    interconnector: 0.15,
+    snsp: 0.1,
   }),
   STRESS_ALERT_THRESHOLD: z.coerce.number().default(2),
   PROMOTION_METRIC: z.string().default('day_ahead_mase'),
