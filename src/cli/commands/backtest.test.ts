@@ -201,6 +201,8 @@ describe('dcgrid backtest', () => {
       weeks: '1',
     }).catch((e: unknown) => e);
     expect(isDcgridError(error, 'E_NOT_FOUND')).toBe(true);
-    expect((error as Error).message).toContain('known models: snaive24, snaive168, mstl, prophet, xgb, tft');
+    expect((error as Error).message).toContain(
+      'known models: snaive24, snaive168, mstl, prophet, xgb, tft, ensemble',
+    );
   });
 });
