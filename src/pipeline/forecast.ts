@@ -23,6 +23,8 @@ export interface ForecastRequest {
   version?: { model: string; version?: number };
   /** Issue from this origin instead of the hour after the last observed one (backfills). */
   origin?: number;
+  /** Forecast as if the store ended here: only hours that start before it count (UTC epoch ms). */
+  asOf?: number;
 }
 
 export interface IssuedForecast {
@@ -65,6 +67,7 @@ export async function issueForecast(
       region,
       target,
       columns: modelInputColumns(metadata.params),
+      ...(request.asOf !== undefined ? { asOf: request.asOf } : {}),
     });
     const origin = request.origin ?? nextHour(data.lastObserved);
     const forecast = await forecastAt(model, data.frame, origin, { horizon, quantiles: DEFAULT_QUANTILES });

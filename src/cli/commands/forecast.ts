@@ -11,6 +11,7 @@ interface ForecastOptions {
   modelVersion?: string;
   origin?: string;
   all?: boolean;
+  asOf?: string;
 }
 
 export function registerForecast(program: Command): void {
@@ -28,6 +29,10 @@ export function registerForecast(program: Command): void {
     .option(
       '--origin <time>',
       'issue as of this hour (backfill) instead of the hour after the last observation',
+    )
+    .option(
+      '--as-of <time>',
+      'forecast as if the store ended at this instant (ISO date-time, UTC): from the hour after the last observation before it',
     )
     .action((options: ForecastOptions, command: Command) =>
       runCommand(command, async (ctx) => {
@@ -51,6 +56,7 @@ export function registerForecast(program: Command): void {
             horizon: config.FORECAST_HORIZON_H,
             ...(version ? { version } : {}),
             ...(options.origin ? { origin: instantOption(options.origin, '--origin') } : {}),
+            ...(options.asOf ? { asOf: instantOption(options.asOf, '--as-of') } : {}),
           },
         );
         task.done(`${issued.rowsWritten} hours`);
