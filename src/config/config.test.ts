@@ -66,3 +66,44 @@ describe('loadConfig', () => {
     }
   });
 });
+
+describe('DATABASE_URL', () => {
+  const problemWith = (url: string): string => {
+    try {
+      loadConfig({ DATABASE_URL: url }, { dotenv: false });
+    } catch (error) {
+      expect(isDcgridError(error, 'E_CONFIG_INVALID')).toBe(true);
+      return (error as Error).message;
+    }
+    return '';
+  };
+
+  it('accepts PostgreSQL URLs, with a socket folder too', () => {
+    for (const url of [
+      'postgres://root@127.0.0.1:5432/test',
+      'postgresql://u:p%40ss@db.example/dcgrid?sslmode=require',
+      'postgres://root@localhost',
+      'postgresql:///dcgrid?host=/var/run/postgresql',
+    ]) {
+      expect(problemWith(url)).toBe('');
+    }
+  });
+
+  it('refuses other databases and malformed URLs, naming the setting', () => {
+    const cases: Array<[string, string]> = [
+      ['mysql://root@127.0.0.1:3306/dcgrid', '"mysql://" is not PostgreSQL'],
+      ['mariadb://root@127.0.0.1/dcgrid', '"mariadb://" is not PostgreSQL'],
+      ['base', 'not a URL'],
+      ['127.0.0.1:5432/test', 'not a URL'],
+      ['postgres://root:p@ss:word@/test', 'not a valid URL'],
+      ['postgres://root@[::1/test', 'not a valid URL'],
+      ['postgres:///test', 'no host'],
+      ['postgres://root@host/a/b', 'is not a database name'],
+    ];
+    for (const [url, expected] of cases) {
+      const message = problemWith(url);
+      expect(message, url).toContain('DATABASE_URL');
+      expect(message, url).toContain(expected);
+    }
+  });
+});

@@ -25,6 +25,45 @@ const positiveInt = z.coerce.number().int().positive();
 /** An http:// or https:// URL, kept as written (a trailing '/' can matter: see the download settings). */
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
 
+/**
+ * A PostgreSQL connection URL. Checked here because the driver reads almost any text as a host
+ * name ("ENOTFOUND base" for a URL it could not split) and would talk PostgreSQL to a MySQL URL.
+ */
+const postgresUrl = z.string().superRefine((text, ctx) => {
+  const problem = postgresUrlProblem(text);
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+export function postgresUrlProblem(text: string): string | null {
+  const expected = 'expected postgres://user[:password]@host[:port]/database';
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1]?.toLowerCase();
+  if (scheme === undefined) return `not a URL (${expected})`;
+  if (scheme !== 'postgres' && scheme !== 'postgresql') {
+    return `"${scheme}://" is not PostgreSQL: dcgrid stores its data in PostgreSQL 15+ (${expected}), or leave it unset for the embedded database`;
+  }
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return `not a valid URL (${expected}; a password with @, /, : or # must be percent-encoded)`;
+  }
+  const socketHost = url.searchParams.get('host');
+  if (url.hostname === '' && (socketHost === null || socketHost === '')) {
+    return `no host (${expected}, or ?host=/path/to/socket)`;
+  }
+  if (url.port !== '' && (Number(url.port) < 1 || Number(url.port) > 65535)) {
+    return `port ${url.port} is out of range`;
+  }
+  let database: string;
+  try {
+    database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  } catch {
+    return `the database name is not valid percent-encoding (${expected})`;
+  }
+  if (database.includes('/')) return `"${database}" is not a database name (${expected})`;
+  return null;
+}
+
 const stressWeights = z
   .string()
   .transform((text, ctx) => {
@@ -56,7 +95,7 @@ const stressWeights = z
 const schema = z.object({
   DCGRID_HOME: z.string().default('./.dcgrid'),
   DCGRID_RAW_DIR: z.string().optional(),
-  DATABASE_URL: z.string().optional(),
+  DATABASE_URL: postgresUrl.optional(),
   REGION: z.enum(REGIONS).default('IE'),
   TARGETS: csv(z.enum(FORECAST_TARGETS)).default(['dc_load_mw']),
   FORECAST_HORIZON_H: positiveInt.max(168).default(168),
