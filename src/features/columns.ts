@@ -74,12 +74,13 @@ export const FEATURE_COLUMNS = [
   'dc_load_source',
   'stress_score',
   'stress_band',
+  'flags',
+  // Added by migration 0005 (after updated_at in the table).
   'stress_net_load',
   'stress_renewables',
   'stress_price',
   'stress_interconnector',
   'stress_snsp',
-  'flags',
 ] as const;
 export type FeatureColumn = (typeof FEATURE_COLUMNS)[number];
 

@@ -40,6 +40,46 @@ describe('reference windows', () => {
     expect(() => referenceQuantiles(arr([1]), { lags: [[1, 1]], minCount: 1 }, [1.5])).toThrow(/quantile/);
   });
 
+  it('agrees with a brute-force count on noisy data with ties and gaps', () => {
+    let state = 7;
+    const next = () => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return state / 2 ** 31;
+    };
+    const x = Float64Array.from({ length: 400 }, () => (next() < 0.1 ? Number.NaN : Math.round(next() * 30)));
+    const spec = {
+      lags: [
+        [1, 24],
+        [100, 150],
+      ] as Array<[number, number]>,
+      minCount: 20,
+    };
+    const rank = referenceRank(x, spec);
+    const [q10, q99] = referenceQuantiles(x, spec, [0.1, 0.99]);
+    for (let t = 0; t < x.length; t++) {
+      const ref: number[] = [];
+      for (const [from, to] of spec.lags) {
+        for (let i = t - to; i <= t - from; i++) if (i >= 0 && !Number.isNaN(x[i]!)) ref.push(x[i]!);
+      }
+      ref.sort((a, b) => a - b);
+      if (ref.length < spec.minCount) {
+        expect(q10![t]).toBeNaN();
+        continue;
+      }
+      const quantile = (q: number) => {
+        const at = q * (ref.length - 1);
+        const lo = Math.floor(at);
+        return ref[lo]! + (at - lo) * ((ref[Math.min(lo + 1, ref.length - 1)] ?? 0) - ref[lo]!);
+      };
+      expect(q10![t]).toBeCloseTo(quantile(0.1), 12);
+      expect(q99![t]).toBeCloseTo(quantile(0.99), 12);
+      if (Number.isNaN(x[t]!)) continue;
+      const below = ref.filter((v) => v < x[t]!).length;
+      const equal = ref.filter((v) => v === x[t]!).length;
+      expect(rank[t]).toBeCloseTo((below + equal / 2 + 0.5) / (ref.length + 1), 12);
+    }
+  });
+
   it('rejects lag ranges that include the current hour or overlap', () => {
     expect(() => referenceRank(arr([1]), { lags: [[0, 3]], minCount: 1 })).toThrow(/lag ranges/);
     expect(() =>
