@@ -114,7 +114,7 @@ describe('embedded database lock', () => {
     try {
       const second = await connectPglite({ dataDir, owner: 'dcgrid ingest' }).catch((e: unknown) => e);
       expect(isDcgridError(second, 'E_DATABASE_LOCKED')).toBe(true);
-      expect((second as Error).message).toContain(`process ${process.pid} (dcgrid serve`);
+      expect((second as Error).message).toContain(`the API server (dcgrid serve, process ${process.pid}`);
       expect((second as Error).message).toContain('DATABASE_URL');
     } finally {
       await first.close();
