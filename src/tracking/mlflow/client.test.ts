@@ -164,6 +164,12 @@ describe('MLflow client when the server is not there or hangs', () => {
     }
   });
 
+  it("says why a port on fetch's bad-ports list cannot be reached", async () => {
+    const client = new MlflowClient({ trackingUri: 'http://127.0.0.1:5061', retries: 0 });
+    const error = await rejection(client.getExperimentByName('x'));
+    expect(error.message).toContain('fetch refuses this port (WHATWG bad-ports list)');
+  });
+
   it('refuses a tracking URI that is not http(s)', () => {
     expect(() => new MlflowClient({ trackingUri: 'file:///tmp/mlruns' })).toThrow(/must be http/);
   });
