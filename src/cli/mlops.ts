@@ -2,12 +2,9 @@
  * What the training commands share: the store, with runs left RUNNING by dead processes marked
  * FAILED first, the tracker and the registry the settings describe.
  */
-import { openRegistry } from '../registry/open.js';
 import type { ModelRegistry } from '../registry/registry.js';
 import type { Store } from '../store/store.js';
 import { errorMessage } from '../tracking/error-message.js';
-import { markOrphanedRuns } from '../tracking/orphans.js';
-import { openMlflowClient, openTracker } from '../tracking/open.js';
 import type { Tracker } from '../tracking/tracker.js';
 import type { CommandContext } from './context.js';
 
@@ -18,6 +15,10 @@ export interface Mlops {
 }
 
 export async function openMlops(ctx: CommandContext): Promise<Mlops> {
+  // Loaded when a command runs, not when `dcgrid --help` builds the command list.
+  const { openRegistry } = await import('../registry/open.js');
+  const { markOrphanedRuns } = await import('../tracking/orphans.js');
+  const { openMlflowClient, openTracker } = await import('../tracking/open.js');
   const store = await ctx.store();
   const mlflow = openMlflowClient(ctx.config);
   const orphans = await markOrphanedRuns(store, mlflow ? { mlflow } : {});
