@@ -41,6 +41,16 @@ describe('registry mirrored to MLflow', () => {
     await rm(root, { recursive: true, force: true });
   });
 
+  /** Registers inside a mirrored run, as `dcgrid train` does. */
+  async function registerInRun(overrides: Parameters<typeof registration>[0]) {
+    const run = await tracker.startRun({ experiment: 'dcgrid-IE', name: 'train' });
+    try {
+      return await registry.registerModelVersion(registration({ ...overrides, runId: run.runId }));
+    } finally {
+      await run.end('FINISHED');
+    }
+  }
+
   it('names one registered model per (region, target)', () => {
     expect(registeredModelName(IE)).toBe(NAME);
   });
@@ -77,9 +87,9 @@ describe('registry mirrored to MLflow', () => {
   });
 
   it('moves the champion and challenger aliases with the registry', async () => {
-    await registry.registerModelVersion(registration({ mase: 0.95, seed: 2 }));
+    await registerInRun({ mase: 0.95, seed: 2 });
     expect((await client.getModelVersionByAlias(NAME, 'challenger'))?.version).toBe('2');
-    await registry.registerModelVersion(registration({ model: 'tft', mase: 0.7, seed: 3 }));
+    await registerInRun({ model: 'tft', mase: 0.7, seed: 3 });
     expect((await client.getModelVersionByAlias(NAME, 'champion'))?.version).toBe('3');
     // `challenger` stays on the newest registered challenger (xgb v2), not on the replaced champion.
     expect((await client.getModelVersionByAlias(NAME, 'challenger'))?.version).toBe('2');
@@ -95,38 +105,56 @@ describe('registry mirrored to MLflow', () => {
     ]);
   });
 
-  it('uses the dcgrid artifact URI as the source when the run has no MLflow mirror', async () => {
-    const result = await registry.registerModelVersion(registration({ model: 'naive', mase: 5, seed: 4 }));
-    const version = await client.getModelVersion(NAME, result.mlflow!.version);
-    expect(version!.source).toBe(`file://${root}/models/IE/dc_load_mw/naive/1/`);
+  it("uses dcgrid's artifact URI as the source where it is not local and no run can hold a copy", async () => {
+    const mirror = new MlflowRegistryMirror(client);
+    const created = await mirror.registerVersion({
+      ...IE,
+      model: 'naive',
+      version: 1,
+      alias: 'challenger',
+      artifactUri: 's3://models/prod/models/IE/dc_load_mw/naive/1/',
+      files: registration().files,
+      metadataBytes: new TextEncoder().encode('{}'),
+      dataFingerprint: 'sha256:x',
+      mlflowRunId: null,
+      runArtifacts: [],
+      reason: 'test',
+    });
+    expect((await client.getModelVersion(NAME, created.version))!.source).toBe(
+      's3://models/prod/models/IE/dc_load_mw/naive/1/',
+    );
   });
 
   it('registers nothing when MLflow fails during registration, and deletes the unreferenced files', async () => {
     const before = await registry.list(IE);
+    const run = await tracker.startRun({ experiment: 'dcgrid-IE', name: 'train' });
     server.failNext(2); // the first call and its one retry
-    const failing = registry.registerModelVersion(registration({ mase: 0.1, seed: 5 }));
+    const failing = registry.registerModelVersion(registration({ mase: 0.1, seed: 5, runId: run.runId }));
     await expect(failing).rejects.toThrow(new RegExp(`MLflow at ${server.url}: .*TEMPORARILY_UNAVAILABLE`));
     expect(await registry.list(IE)).toEqual(before);
     expect(await registry.artifacts.hasVersion({ ...IE, model: 'xgb', version: 3 })).toBe(false);
     expect((await registry.getChampion(IE))!.model).toBe('tft');
     expect((await client.getModelVersionByAlias(NAME, 'champion'))?.version).toBe('3');
+    await run.end('FAILED', 'registration failed');
   });
 
   it('keeps the files when MLflow failed after creating its version, so nothing points at missing files', async () => {
     const before = await registry.list(IE);
+    const run = await tracker.startRun({ experiment: 'dcgrid-IE', name: 'train' });
     server.failNextOn('POST', '/registered-models/alias', 2);
-    const failing = registry.registerModelVersion(registration({ mase: 0.1, seed: 6 }));
+    const failing = registry.registerModelVersion(registration({ mase: 0.1, seed: 6, runId: run.runId }));
     await expect(failing).rejects.toThrow(/registered-models\/alias failed: TEMPORARILY_UNAVAILABLE/);
     expect(await registry.list(IE)).toEqual(before);
     expect((await registry.getChampion(IE))!.model).toBe('tft');
     const orphaned = (await client.searchAllModelVersions({ filter: `name='${NAME}'` }))[0]!;
     expect(orphaned.tags).toContainEqual({ key: 'dcgrid.version', value: '3' });
-    expect(orphaned.source).toBe(`file://${root}/models/IE/dc_load_mw/xgb/3/`);
+    expect(orphaned.source).toBe(`${run.mirror.artifactUri}/models/xgb/v3`);
+    await run.end('FAILED', 'registration failed');
     expect((await registry.artifacts.readVersion({ ...IE, model: 'xgb', version: 3 })).metadata.version).toBe(
       3,
     );
     // The next registration does not reuse that number.
-    const next = await registry.registerModelVersion(registration({ mase: 3, seed: 7 }));
+    const next = await registerInRun({ mase: 3, seed: 7 });
     expect(next.version).toBe(4);
   });
 });

@@ -244,8 +244,10 @@ describe('(2) S3 or MLflow down in the middle of a run', () => {
         mirror: new MlflowRegistryMirror(client),
         code: CODE,
       });
-      await registry.registerModelVersion(registration({ target: 'demand_mw', mase: 0.9 }));
       const tracker = new MirroredTracker(new EmbeddedTracker(store), new MlflowTracker(client));
+      await withRun(tracker, { experiment: 'dcgrid-IE', name: 'first', signals: false }, (run) =>
+        registry.registerModelVersion(registration({ target: 'demand_mw', runId: run.runId, mase: 0.9 })),
+      );
       let runId = '';
       const training = withRun(
         tracker,

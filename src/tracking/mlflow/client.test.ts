@@ -1,7 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isDcgridError } from '../../lib/errors.js';
 import { listenLocally } from '../../lib/test-support/local-server.js';
 import { MlflowStandIn } from '../test-support/mlflow-server.js';
 import { MlflowClient } from './client.js';
@@ -21,6 +20,8 @@ async function rejection(promise: Promise<unknown>): Promise<MlflowError> {
   throw new Error('expected a rejection');
 }
 
+// What MLflow answers is checked against real servers in contract.test.ts; here, what only the
+// stand-in can show: the requests sent, retries, failures and a server that is not there.
 describe('MLflow client against the stand-in server', () => {
   let server: MlflowStandIn;
   let client: MlflowClient;
@@ -36,60 +37,6 @@ describe('MLflow client against the stand-in server', () => {
     const again = await client.getOrCreateExperiment('dcgrid-IE');
     expect(again.experiment_id).toBe(created.experiment_id);
     expect(server.count('POST', '/experiments/create')).toBe(1);
-  });
-
-  it("turns MLflow's error body into a DcgridError E_TRACKING that keeps MLflow's code", async () => {
-    const duplicate = await rejection(client.createExperiment('dcgrid-IE'));
-    expect(duplicate.code).toBe('E_TRACKING');
-    expect(isDcgridError(duplicate, 'E_TRACKING')).toBe(true);
-    expect(duplicate.mlflowCode).toBe('RESOURCE_ALREADY_EXISTS');
-    expect(duplicate.httpStatus).toBe(400);
-    expect(duplicate.message).toContain(`MLflow at ${server.url}`);
-    expect(duplicate.message).toContain('Experiment(name=dcgrid-IE) already exists');
-
-    const missingName = await rejection(client.createExperiment(''));
-    expect(missingName.mlflowCode).toBe('INVALID_PARAMETER_VALUE');
-    expect(missingName.message).toContain("Missing value for required parameter 'name'");
-
-    const missingRun = await rejection(client.getRun('0'.repeat(32)));
-    expect(missingRun.mlflowCode).toBe('RESOURCE_DOES_NOT_EXIST');
-    expect(missingRun.httpStatus).toBe(404);
-  });
-
-  it('creates, updates and reads back a run', async () => {
-    const experiment = await client.getOrCreateExperiment('dcgrid-NI');
-    const run = await client.createRun({
-      experimentId: experiment.experiment_id,
-      runName: 'train',
-      startTime: 1_700_000_000_000,
-      tags: { model: 'xgb' },
-    });
-    expect(run.info.status).toBe('RUNNING');
-    expect(run.info.run_id).toMatch(/^[0-9a-f]{32}$/);
-    expect(run.info.artifact_uri).toBe(
-      `mlflow-artifacts:/${experiment.experiment_id}/${run.info.run_id}/artifacts`,
-    );
-    const info = await client.updateRun({
-      runId: run.info.run_id,
-      status: 'FINISHED',
-      endTime: 1_700_000_100_000,
-    });
-    expect(info).toMatchObject({
-      status: 'FINISHED',
-      end_time: 1_700_000_100_000,
-      start_time: 1_700_000_000_000,
-    });
-    const back = await client.getRun(run.info.run_id);
-    expect(back.data.tags).toContainEqual({ key: 'model', value: 'xgb' });
-    const badStatus = await rejection(
-      client.transport.call(
-        'POST',
-        '/runs/update',
-        { run_id: run.info.run_id, status: 'DONE' },
-        responses.updateRun,
-      ),
-    );
-    expect(badStatus.mlflowCode).toBe('INVALID_PARAMETER_VALUE');
   });
 
   it("splits a large log-batch into requests within MLflow's limits and keeps params immutable", async () => {
@@ -139,36 +86,6 @@ describe('MLflow client against the stand-in server', () => {
     expect(oversized.message).toContain('at most 100 params');
   });
 
-  it('follows next_page_token through every page of a run search', async () => {
-    const experiment = await client.getOrCreateExperiment('dcgrid-ALL');
-    const ids: string[] = [];
-    for (let i = 0; i < 7; i++) {
-      const run = await client.createRun({
-        experimentId: experiment.experiment_id,
-        runName: `r${i}`,
-        startTime: 1_000 + i,
-        tags: { batch: i % 2 === 0 ? 'even' : 'odd' },
-      });
-      ids.push(run.info.run_id);
-    }
-    const first = await client.searchRuns({ experimentIds: [experiment.experiment_id], maxResults: 3 });
-    expect(first.items).toHaveLength(3);
-    expect(first.nextPageToken).toBeDefined();
-    const all = await client.searchAllRuns({ experimentIds: [experiment.experiment_id], maxResults: 3 });
-    expect(all.map((r) => r.info.run_id).sort()).toEqual([...ids].sort());
-    expect(all[0]!.info.run_name).toBe('r6'); // newest first
-    const even = await client.searchAllRuns({
-      experimentIds: [experiment.experiment_id],
-      filter: "tags.batch = 'even'",
-      maxResults: 2,
-    });
-    expect(even).toHaveLength(4);
-    const badToken = await rejection(
-      client.searchRuns({ experimentIds: [experiment.experiment_id], pageToken: '%%%' }),
-    );
-    expect(badToken.mlflowCode).toBe('INVALID_PARAMETER_VALUE');
-  });
-
   it('uploads and downloads run artifacts through the artifact proxy', async () => {
     const experiment = await client.getOrCreateExperiment('dcgrid-IE');
     const run = await client.createRun({
@@ -184,47 +101,6 @@ describe('MLflow client against the stand-in server', () => {
     expect(await client.downloadRunArtifact(run.info.artifact_uri, 'model/model p10.ubj')).toEqual(bytes);
     const notProxied = await rejection(client.uploadRunArtifact('s3://bucket/x', 'a.json', bytes));
     expect(notProxied.mlflowCode).toBe('ARTIFACTS_NOT_PROXIED');
-  });
-
-  it('registers models and versions and moves aliases', async () => {
-    expect(await client.getRegisteredModel('dcgrid-IE-dc_load_mw')).toBeUndefined();
-    await client.getOrCreateRegisteredModel('dcgrid-IE-dc_load_mw', { description: 'IE data-centre load' });
-    await client.getOrCreateRegisteredModel('dcgrid-IE-dc_load_mw');
-    const duplicate = await rejection(client.createRegisteredModel('dcgrid-IE-dc_load_mw'));
-    expect(duplicate.mlflowCode).toBe('RESOURCE_ALREADY_EXISTS');
-
-    const v1 = await client.createModelVersion({
-      name: 'dcgrid-IE-dc_load_mw',
-      source: 's3://b/models/IE/x/1',
-      tags: { model: 'xgb' },
-    });
-    const v2 = await client.createModelVersion({
-      name: 'dcgrid-IE-dc_load_mw',
-      source: 's3://b/models/IE/x/2',
-    });
-    expect([v1.version, v2.version]).toEqual(['1', '2']);
-    expect(await client.getModelVersion('dcgrid-IE-dc_load_mw', '1')).toMatchObject({
-      source: 's3://b/models/IE/x/1',
-    });
-    expect(await client.getModelVersion('dcgrid-IE-dc_load_mw', '9')).toBeUndefined();
-    const noModel = await rejection(client.createModelVersion({ name: 'nope', source: 's3://x' }));
-    expect(noModel.mlflowCode).toBe('RESOURCE_DOES_NOT_EXIST');
-
-    await client.setAlias('dcgrid-IE-dc_load_mw', 'champion', '1');
-    await client.setAlias('dcgrid-IE-dc_load_mw', 'champion', '2');
-    expect((await client.getModelVersionByAlias('dcgrid-IE-dc_load_mw', 'champion'))?.version).toBe('2');
-    await client.deleteAlias('dcgrid-IE-dc_load_mw', 'champion');
-    await client.deleteAlias('dcgrid-IE-dc_load_mw', 'champion');
-    expect(await client.getModelVersionByAlias('dcgrid-IE-dc_load_mw', 'champion')).toBeUndefined();
-    const reserved = await rejection(client.setAlias('dcgrid-IE-dc_load_mw', 'latest', '1'));
-    expect(reserved.mlflowCode).toBe('INVALID_PARAMETER_VALUE');
-
-    for (let i = 0; i < 3; i++)
-      await client.createModelVersion({ name: 'dcgrid-IE-dc_load_mw', source: `s3://b/${i}` });
-    const page = await client.searchModelVersions({ filter: "name='dcgrid-IE-dc_load_mw'", maxResults: 2 });
-    expect(page.items.map((v) => v.version)).toEqual(['5', '4']);
-    const all = await client.searchAllModelVersions({ filter: "name='dcgrid-IE-dc_load_mw'", maxResults: 2 });
-    expect(all.map((v) => v.version)).toEqual(['5', '4', '3', '2', '1']);
   });
 
   it('retries a 503 and goes on when the server recovers', async () => {
@@ -286,6 +162,12 @@ describe('MLflow client when the server is not there or hangs', () => {
       silent.closeAllConnections();
       silent.close();
     }
+  });
+
+  it("says why a port on fetch's bad-ports list cannot be reached", async () => {
+    const client = new MlflowClient({ trackingUri: 'http://127.0.0.1:5061', retries: 0 });
+    const error = await rejection(client.getExperimentByName('x'));
+    expect(error.message).toContain('fetch refuses this port (WHATWG bad-ports list)');
   });
 
   it('refuses a tracking URI that is not http(s)', () => {

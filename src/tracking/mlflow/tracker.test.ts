@@ -18,7 +18,7 @@ describe('MLflow tracking backend against the stand-in server', () => {
       name: 'train xgb',
       tags: { model: 'xgb' },
     });
-    await run.logParams({ max_depth: 6, features: 'f'.repeat(400) });
+    await run.logParams({ max_depth: 6, features: 'f'.repeat(7000) });
     await run.logMetrics(
       Array.from({ length: 1500 }, (_, step) => ({
         key: 'train_pinball',
@@ -55,20 +55,26 @@ describe('MLflow tracking backend against the stand-in server', () => {
     expect(stored.info.end_time).toBeGreaterThanOrEqual(stored.info.start_time);
     expect(stored.params.find((p) => p.key === 'max_depth')!.value).toBe('6');
     const long = stored.params.find((p) => p.key === 'features')!.value;
-    expect(long).toHaveLength(250);
+    expect(long).toHaveLength(6000);
     expect(long.endsWith('...[truncated]')).toBe(true);
     expect(stored.metrics.filter((m) => m.key === 'train_pinball')).toHaveLength(1500);
     expect(stored.metrics.filter((m) => m.key === 'val_loss')).toEqual([
+      { key: 'val_loss', value: Number.NaN, step: 1, timestamp: 5 },
       { key: 'val_loss', value: 0.5, step: 2, timestamp: 6 },
     ]);
+    const sent = server.requests.filter((r) => r.path === '/runs/log-batch').at(-1)!.body as {
+      metrics: Array<{ value: unknown }>;
+    };
+    expect(sent.metrics.map((m) => m.value)).toEqual(['NaN', 0.5]);
     expect(stored.tags).toEqual(
       expect.arrayContaining([
         { key: 'model', value: 'xgb' },
         { key: 'stage', value: 'trained' },
-        { key: 'dcgrid.skipped_metrics', value: '1' },
+        { key: 'mlflow.source.name', value: 'dcgrid' },
       ]),
     );
     const index = server.artifacts.get(`${run.experimentId}/${run.runId}/artifacts/${ARTIFACT_INDEX_FILE}`);
+    expect(JSON.parse(index!.toString())).toMatchObject({ format: 'dcgrid-artifacts', version: 1 });
     expect(JSON.parse(index!.toString()).files.map((f: { path: string }) => f.path)).toEqual([
       'models/xgb/v1/config.json',
       'models/xgb/v1/metadata.json',

@@ -214,6 +214,10 @@ function errorDetail(text: string): ErrorDetail {
 function networkProblem(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.message === 'bad port') {
+    // fetch never connects to the ports of the WHATWG "bad ports" list (5060, 5061, 6000, ...).
+    return 'bad port: fetch refuses this port (WHATWG bad-ports list); run MLflow on another port, e.g. 5000';
+  }
   if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
   return cause?.message ?? error.message;
 }

@@ -361,12 +361,8 @@ export class MlflowStandIn {
 
   #updateRun(b: Json): Json {
     const run = this.#findRun(b);
-    if (b.status !== undefined) {
-      if (typeof b.status !== 'string' || !RUN_STATUSES.includes(b.status)) {
-        throw invalid(`Invalid value ${JSON.stringify(b.status)} for parameter 'status' supplied.`);
-      }
-      run.info.status = b.status;
-    }
+    // An unknown status is dropped by MLflow's protobuf parsing: the run keeps its state.
+    if (typeof b.status === 'string' && RUN_STATUSES.includes(b.status)) run.info.status = b.status;
     if (b.end_time !== undefined) {
       if (!Number.isInteger(b.end_time)) throw invalid("Invalid value for parameter 'end_time' supplied.");
       run.info.end_time = b.end_time as number;
