@@ -38,8 +38,8 @@ const flexible = z
     kind: z.literal('flexible'),
     /** Share of each hour's load that can move to another hour of the same UTC day. */
     share: z.number().min(0).max(1),
-    /** Hours the load may move, earlier or later. */
-    maxShiftH: z.number().int().min(1).max(23),
+    /** Hours the load may move, earlier or later (within its UTC day, so 24 means anywhere in the day). */
+    maxShiftH: z.number().int().min(1).max(24),
     /** What the site moves away from. */
     objective: z.enum(FLEX_OBJECTIVES).default('stress'),
   })

@@ -153,7 +153,7 @@ export function registerScenario(program: Command): void {
     .option('--add-mw <mw>', 'added mean load, MW')
     .option('--profile <list>', `one scenario per profile listed: ${PROFILES.join(', ')}`, 'flat')
     .option('--share <0..1>', 'flexible: share of each hour that can move (default 0.2)')
-    .option('--max-shift-h <h>', 'flexible: how many hours load may move, 1-23 (default 12)')
+    .option('--max-shift-h <h>', 'flexible: how many hours load may move within its day, 1-24 (default 12)')
     .option('--objective <what>', `flexible: move away from high ${OBJECTIVES} (default stress)`)
     .option('--ramp-from <date>', 'the load starts ramping in here (default: full from the start)')
     .option('--ramp-to <date>', 'and is at full size from here')
