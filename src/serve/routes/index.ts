@@ -5,6 +5,7 @@ import { registerForecastRoutes } from './forecast.js';
 import { registerHealthRoutes } from './health.js';
 import { registerModelRoutes } from './models.js';
 import { registerPipelineRoutes } from './pipeline.js';
+import { registerScheduleRoutes } from './schedule.js';
 import { registerStressRoutes } from './stress.js';
 
 /** Every route module, in the order of the docs. Returns a handle on background work they own. */
@@ -15,6 +16,7 @@ export function registerRoutes(app: ApiApp, ctx: RouteContext): { stop(): Promis
   registerFeatureRoutes(app, ctx);
   registerDataReportRoutes(app, ctx);
   registerModelRoutes(app, ctx);
+  registerScheduleRoutes(app, ctx);
   const pipeline = registerPipelineRoutes(app, ctx);
   return { stop: () => pipeline.stop() };
 }
