@@ -1,4 +1,5 @@
 import type { ApiApp, RouteContext } from '../context.js';
+import { registerCarbonAwareRoutes } from './carbon-aware.js';
 import { registerDataReportRoutes } from './data-report.js';
 import { registerFeatureRoutes } from './features.js';
 import { registerForecastRoutes } from './forecast.js';
@@ -17,6 +18,7 @@ export function registerRoutes(app: ApiApp, ctx: RouteContext): { stop(): Promis
   registerDataReportRoutes(app, ctx);
   registerModelRoutes(app, ctx);
   registerScheduleRoutes(app, ctx);
+  registerCarbonAwareRoutes(app, ctx);
   const pipeline = registerPipelineRoutes(app, ctx);
   return { stop: () => pipeline.stop() };
 }
