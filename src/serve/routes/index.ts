@@ -6,6 +6,7 @@ import { registerForecastRoutes } from './forecast.js';
 import { registerHealthRoutes } from './health.js';
 import { registerModelRoutes } from './models.js';
 import { registerPipelineRoutes } from './pipeline.js';
+import { registerScenarioRoutes } from './scenarios.js';
 import { registerScheduleRoutes } from './schedule.js';
 import { registerStressRoutes } from './stress.js';
 
@@ -18,6 +19,7 @@ export function registerRoutes(app: ApiApp, ctx: RouteContext): { stop(): Promis
   registerDataReportRoutes(app, ctx);
   registerModelRoutes(app, ctx);
   registerScheduleRoutes(app, ctx);
+  registerScenarioRoutes(app, ctx);
   registerCarbonAwareRoutes(app, ctx);
   const pipeline = registerPipelineRoutes(app, ctx);
   return { stop: () => pipeline.stop() };
