@@ -131,9 +131,13 @@ export const SERVED_QUANTILE = 0.99;
  */
 export const NET_LOAD_STEP = 0.05;
 
-/** 2 + (x / served level - 1) / NET_LOAD_STEP: 2 at the highest net load of the season, 0 at 10 % below it. */
-export function netLoadTerms(netLoad: Float64Array): Float64Array {
-  const [served] = referenceQuantiles(netLoad, SEASONAL_REFERENCE, [SERVED_QUANTILE]);
+/**
+ * 2 + (x / served level - 1) / NET_LOAD_STEP: 2 at the highest net load of the season, 0 at 10 % below it.
+ * The served level comes from `served` (default: the same series); a scenario passes the net load the
+ * system actually served, since added demand does not add plant.
+ */
+export function netLoadTerms(netLoad: Float64Array, servedFrom: Float64Array = netLoad): Float64Array {
+  const [served] = referenceQuantiles(servedFrom, SEASONAL_REFERENCE, [SERVED_QUANTILE]);
   return netLoad.map((x, t) => {
     const level = served![t]!;
     return level > 0 ? clamp(2 + (x / level - 1) / NET_LOAD_STEP, COMPONENT_RANGE) : Number.NaN;
@@ -176,6 +180,8 @@ export interface StressInputs extends InterconnectorColumns {
   /** Start of the first hour, UTC ms. */
   start: number;
   net_load_mw: Float64Array;
+  /** The net load whose seasonal P99 is the served level (default net_load_mw); scenarios pass the observed one. */
+  served_net_load_mw?: Float64Array;
   renew_mw: Float64Array;
   price_eur_mwh: Float64Array;
   snsp: Float64Array;
@@ -191,12 +197,14 @@ function checkInputs(inputs: StressInputs): number {
     'ic_moyle_mw',
     'ic_greenlink_mw',
   ] as const;
-  const bad = columns.find((c) => inputs[c].length !== hours);
+  const bad =
+    columns.find((c) => inputs[c].length !== hours) ??
+    (inputs.served_net_load_mw && inputs.served_net_load_mw.length !== hours ? 'served_net_load_mw' : undefined);
   if (bad || !Number.isFinite(inputs.start) || inputs.start % HOUR_MS !== 0) {
     throw new DcgridError(
       ErrorCodes.VALUE_INVALID,
       bad
-        ? `stress inputs: ${bad} has ${inputs[bad].length} hours, net_load_mw has ${hours}`
+        ? `stress inputs: ${bad} has ${inputs[bad]!.length} hours, net_load_mw has ${hours}`
         : `stress inputs: start ${inputs.start} is not the start of a UTC hour`,
     );
   }
@@ -216,7 +224,7 @@ export function stressComponents(inputs: StressInputs): StressComponents {
     snsp[h] = snspTerm(inputs.snsp[h]!, inputs.start + h * HOUR_MS);
   }
   return {
-    net_load: netLoadTerms(inputs.net_load_mw),
+    net_load: netLoadTerms(inputs.net_load_mw, inputs.served_net_load_mw),
     renewables: renewablesTerms(inputs.renew_mw),
     price,
     interconnector,

@@ -6,6 +6,7 @@ import { registerForecast } from './forecast.js';
 import { registerIngest } from './ingest.js';
 import { registerModelsCommand } from './models.js';
 import { registerPipeline } from './pipeline.js';
+import { registerScenario } from './scenario.js';
 import { registerSchedule } from './schedule.js';
 import { registerServe } from './serve.js';
 import { registerTrain } from './train.js';
@@ -20,6 +21,7 @@ export function registerCommands(program: Command): void {
   registerForecast(program);
   registerPipeline(program);
   registerModelsCommand(program);
+  registerScenario(program);
   registerSchedule(program);
   registerServe(program);
 }

@@ -5,6 +5,7 @@ import * as mlops from './0003_mlops.js';
 import * as byteOrderKeys from './0004_byte_order_keys.js';
 import * as serve from './0005_serve.js';
 import * as stressComponents from './0006_stress_components.js';
+import * as scenarios from './0007_scenarios.js';
 
 /** Migrations in order; both backends (PGlite, PostgreSQL) run the same list. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_byte_order_keys': byteOrderKeys,
   '0005_serve': serve,
   '0006_stress_components': stressComponents,
+  '0007_scenarios': scenarios,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,153 @@
+/**
+ * Stress alerts: observed hours whose stored stress_score is at or above the threshold, with each
+ * component's part of the score (the components the feature build stored beside it,
+ * src/features/stress.ts), and the hours the stress_score champion forecasts above it.
+ */
+import type { Config, Region } from '../../config/config.js';
+import {
+  STRESS_COMPONENT_COLUMNS,
+  STRESS_COMPONENTS,
+  type StressComponent,
+  type StressComponentColumn,
+} from '../../features/stress.js';
+import type { ModelRegistry } from '../../registry/registry.js';
+import type { Store } from '../../store/store.js';
+import { readLatestForecast, lastObservedHour } from './forecasts.js';
+
+const HOUR = 3_600_000;
+
+export type Band = 'normal' | 'elevated' | 'high' | 'critical';
+
+/** Bands around the alert threshold T: elevated from T-1, high from T, critical from T+1 (T = 2: 1, 2, 3). */
+export function bandFloors(threshold: number): Record<Exclude<Band, 'normal'>, number> {
+  return { elevated: threshold - 1, high: threshold, critical: threshold + 1 };
+}
+
+export function bandOf(score: number | null, threshold: number): Band | null {
+  if (score === null || Number.isNaN(score)) return null;
+  const floors = bandFloors(threshold);
+  if (score >= floors.critical) return 'critical';
+  if (score >= floors.high) return 'high';
+  if (score >= floors.elevated) return 'elevated';
+  return 'normal';
+}
+
+export interface ComponentPart {
+  /** The component on the score's scale (0 typical, 2 alert-level on its own; docs/FEATURES.md). */
+  value: number | null;
+  /** Its weighted part of the score: w_i c_i / sqrt(sum w_j^2 over the components present). */
+  contribution: number | null;
+}
+
+export interface ObservedAlert {
+  ts: Date;
+  score: number;
+  band: Band;
+  partial: boolean;
+  components: Record<StressComponent, ComponentPart>;
+  /** Components that pushed the score up, largest part first. */
+  drivers: StressComponent[];
+}
+
+export interface ForecastAlert {
+  ts: Date;
+  p10: number | null;
+  p50: number | null;
+  p90: number | null;
+  band: Band | null;
+  /** expected: the median is at or above the threshold; possible: only P90 is. */
+  level: 'expected' | 'possible';
+}
+
+export interface StressAlerts {
+  region: Region;
+  threshold: number;
+  from: Date;
+  to: Date;
+  lastObserved: Date | null;
+  observed: ObservedAlert[];
+  forecast:
+    | { model: string; version: number; origin: Date; issuedAt: Date; hours: ForecastAlert[] }
+    | { missing: string };
+}
+
+type StressRow = { ts_utc: Date; stress_score: number | null; flags: string[] } & Record<
+  StressComponentColumn,
+  number | null
+>;
+
+export async function readStressAlerts(
+  deps: { store: Store; registry: ModelRegistry; config: Pick<Config, 'STRESS_WEIGHTS'> },
+  request: { region: Region; threshold: number; from?: Date | undefined; to?: Date | undefined },
+): Promise<StressAlerts> {
+  const { store, config } = deps;
+  const { region, threshold } = request;
+  const lastObserved = await lastObservedHour(store, region, 'stress_score');
+  const forecast = await readLatestForecast(deps, { region, target: 'stress_score' }).catch(() => undefined);
+  const latest = lastObserved?.getTime() ?? Date.now();
+  const from = request.from ?? new Date(latest - 6 * 24 * HOUR - 23 * HOUR);
+  const to = request.to ?? new Date(forecast ? forecast.points.at(-1)!.ts.getTime() + HOUR : latest + HOUR);
+
+  // The components are stored beside the score (the feature build's own values, src/features/stress.ts).
+  const componentColumns = STRESS_COMPONENTS.map((c) => STRESS_COMPONENT_COLUMNS[c]);
+  const rows = (await store.db
+    .selectFrom('dcgrid.features_hourly')
+    .select(['ts_utc', 'stress_score', 'flags', ...componentColumns])
+    .where('region', '=', region)
+    .where('ts_utc', '>=', from)
+    .where('ts_utc', '<', to)
+    .where('stress_score', '>=', threshold)
+    .orderBy('ts_utc')
+    .execute()) as StressRow[];
+  const weights = config.STRESS_WEIGHTS;
+  const observed: ObservedAlert[] = [];
+  for (const r of rows) {
+    if (r.stress_score === null) continue;
+    const value = (c: StressComponent) => r[STRESS_COMPONENT_COLUMNS[c]];
+    const present = STRESS_COMPONENTS.filter((c) => weights[c] > 0 && value(c) !== null);
+    const norm = Math.sqrt(present.reduce((sum, c) => sum + weights[c] ** 2, 0));
+    const parts = Object.fromEntries(
+      STRESS_COMPONENTS.map((c) => {
+        const v = value(c);
+        return [
+          c,
+          {
+            value: v,
+            contribution: v !== null && weights[c] > 0 && norm > 0 ? (weights[c] * v) / norm : null,
+          },
+        ];
+      }),
+    ) as Record<StressComponent, ComponentPart>;
+    const drivers = STRESS_COMPONENTS.filter((c) => (parts[c].contribution ?? 0) > 0).sort(
+      (a, b) => parts[b].contribution! - parts[a].contribution!,
+    );
+    observed.push({
+      ts: new Date(r.ts_utc),
+      score: r.stress_score,
+      band: bandOf(r.stress_score, threshold)!,
+      partial: r.flags.includes('stress_partial'),
+      components: parts,
+      drivers,
+    });
+  }
+
+  const forecastPart: StressAlerts['forecast'] =
+    forecast === undefined
+      ? {
+          missing: `no stress_score forecast for ${region}: the pipeline keeps one when TARGETS includes stress_score`,
+        }
+      : {
+          model: forecast.version.model,
+          version: forecast.version.version,
+          origin: forecast.origin,
+          issuedAt: forecast.issuedAt,
+          hours: forecast.points
+            .filter((p) => p.ts >= from && p.ts < to && (p.p90 ?? p.p50 ?? -Infinity) >= threshold)
+            .map((p) => ({
+              ...p,
+              band: bandOf(p.p50, threshold),
+              level: p.p50 !== null && p.p50 >= threshold ? ('expected' as const) : ('possible' as const),
+            })),
+        };
+  return { region, threshold, from, to, lastObserved, observed, forecast: forecastPart };
+}
