@@ -57,7 +57,22 @@ function formatMessage(message: string, { file, line, row, entry, column }: Erro
     entry !== undefined ? `JSON ${entry}` : undefined,
     column !== undefined ? `column "${column}"` : undefined,
   ].filter((part): part is string => part !== undefined);
-  return where.length > 0 ? `${where.join(', ')}: ${message}` : message;
+  return where.length > 0 ? `${where.join(', ')}: ${oneLine(message)}` : message;
+}
+
+const MAX_MESSAGE = 500;
+
+/**
+ * A message about a place in an input file echoes what the file holds, which can be anything: it
+ * is kept to one line (control characters shown as escapes) and cut short, so a binary or
+ * megabyte-long line never floods the terminal.
+ */
+function oneLine(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = message.replace(/[\u0000-\u001f\u007f]/g, (ch) => JSON.stringify(ch).slice(1, -1));
+  return flat.length <= MAX_MESSAGE
+    ? flat
+    : `${flat.slice(0, MAX_MESSAGE)}... (${flat.length - MAX_MESSAGE} more characters)`;
 }
 
 export function isDcgridError(error: unknown, code?: ErrorCode): error is DcgridError {
