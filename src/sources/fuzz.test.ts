@@ -7,16 +7,15 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { text as streamText } from 'node:stream/consumers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DcgridError } from '../lib/errors.js';
-import { openZip } from '../lib/zip-reader.js';
 import { csoSource } from './cso/index.js';
 import { dashboardSource } from './dashboard/index.js';
 import { eirgridWorkbookSource } from './eirgrid-workbook/index.js';
 import { emberSource } from './ember/index.js';
 import { semopxSource } from './semopx/index.js';
 import { telemetrySource } from './telemetry/index.js';
+import { workbookFixtureBytes, workbookParts } from './test-support/workbook-variant.js';
 import { buildZip } from './xlsx/zip-writer.js';
 
 const MUTATIONS_PER_SEED = 100;
@@ -283,12 +282,8 @@ describe('parsers under malformed input (fuzz)', () => {
   }, 300_000);
 
   it('refuses or reads every mutation of a workbook cleanly (bytes, XML and cells)', async () => {
-    const source = new URL('./eirgrid-workbook/fixtures/clock-changes-2024.xlsx', import.meta.url).pathname;
-    const zip = await openZip(source);
-    const parts = new Map<string, string>();
-    for (const name of zip.names) parts.set(name, await streamText(await zip.open(name)));
-    zip.close();
-    const original = await readFile(source);
+    const parts = await workbookParts();
+    const original = await workbookFixtureBytes();
     const sheet = parts.get('xl/worksheets/sheet1.xml')!;
     const rebuild = (xml: string) =>
       buildZip(
