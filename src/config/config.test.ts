@@ -12,20 +12,20 @@ describe('loadConfig', () => {
     expect(config.home).toBe('/tmp/x/.dcgrid');
     expect(config.artifactUri).toBe('file:///tmp/x/.dcgrid/artifacts');
     expect(config.embedded).toBe(true);
-    expect(config.STRESS_WEIGHTS.ramp).toBe(0.4);
+    expect(config.STRESS_WEIGHTS.net_load).toBe(0.5);
   });
 
   it('parses lists and weights', () => {
     const config = loadConfig(
       {
         TARGETS: 'demand_mw, price_eur_mwh',
-        STRESS_WEIGHTS: 'ramp=1,renew_var=0,price_spike=0,net_load=0,snsp=0',
+        STRESS_WEIGHTS: 'net_load=1,renewables=0,price=0,interconnector=0,snsp=0',
         DATABASE_URL: 'postgres://root@127.0.0.1/test',
       },
       { dotenv: false },
     );
     expect(config.TARGETS).toEqual(['demand_mw', 'price_eur_mwh']);
-    expect(config.STRESS_WEIGHTS.ramp).toBe(1);
+    expect(config.STRESS_WEIGHTS.net_load).toBe(1);
     expect(config.embedded).toBe(false);
   });
 

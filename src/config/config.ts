@@ -5,21 +5,9 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DcgridError, ErrorCodes } from '../lib/errors.js';
 
-export const REGIONS = ['IE', 'NI', 'ALL'] as const;
-export type Region = (typeof REGIONS)[number];
+import { FORECAST_TARGETS, REGIONS } from './names.js';
 
-/** Numeric feature columns a model may forecast. */
-export const FORECAST_TARGETS = [
-  'dc_load_mw',
-  'demand_mw',
-  'wind_mw',
-  'solar_mw',
-  'net_load_mw',
-  'price_eur_mwh',
-  'co2_intensity',
-  'stress_score',
-] as const;
-export type ForecastTarget = (typeof FORECAST_TARGETS)[number];
+export { FORECAST_TARGETS, REGIONS, type ForecastTarget, type Region } from './names.js';
 
 const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
   z
@@ -94,10 +82,10 @@ const stressWeights = z
   .pipe(
     z
       .object({
-        ramp: z.number(),
-        renew_var: z.number(),
-        price_spike: z.number(),
         net_load: z.number(),
+        renewables: z.number(),
+        price: z.number(),
+        interconnector: z.number(),
         snsp: z.number(),
       })
       .strict(),
@@ -121,14 +109,23 @@ const schema = z.object({
   AWS_SECRET_ACCESS_KEY: z.string().optional(),
   AWS_REGION: z.string().default('us-east-1'),
   MLFLOW_TRACKING_URI: z.string().optional(),
-  API_PORT: positiveInt.max(65535).default(8080),
-  API_TOKEN: z.string().optional(),
+  API_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // Origins allowed by CORS: '*', or a comma-separated list of origins; unset: no CORS headers.
+  API_CORS_ORIGINS: csv(z.string()).optional(),
+  API_SECURITY_HEADERS: z
+    .enum(['on', 'off', 'true', 'false', '1', '0'])
+    .transform((v) => v === 'on' || v === 'true' || v === '1')
+    .default(true),
+  // How often the API checks whether forecasts, champions or features changed (its cache).
+  API_CACHE_CHECK_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
   STRESS_WEIGHTS: stressWeights.default({
-    ramp: 0.4,
-    renew_var: 0.4,
-    price_spike: 0.2,
-    net_load: 0.2,
-    snsp: 0.2,
+    net_load: 0.5,
+    renewables: 0.25,
+    price: 0.3,
+    interconnector: 0.15,
+    snsp: 0.1,
   }),
   STRESS_ALERT_THRESHOLD: z.coerce.number().default(2),
   PROMOTION_METRIC: z.string().default('day_ahead_mase'),

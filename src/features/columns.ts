@@ -35,6 +35,11 @@ export const NUMERIC_FEATURE_COLUMNS = [
   'dc_share',
   'dc_load_mw',
   'stress_score',
+  'stress_net_load',
+  'stress_renewables',
+  'stress_price',
+  'stress_interconnector',
+  'stress_snsp',
 ] as const;
 export type NumericFeatureColumn = (typeof NUMERIC_FEATURE_COLUMNS)[number];
 
@@ -69,6 +74,11 @@ export const FEATURE_COLUMNS = [
   'dc_load_source',
   'stress_score',
   'stress_band',
+  'stress_net_load',
+  'stress_renewables',
+  'stress_price',
+  'stress_interconnector',
+  'stress_snsp',
   'flags',
 ] as const;
 export type FeatureColumn = (typeof FEATURE_COLUMNS)[number];

@@ -3,6 +3,8 @@ import * as foundation from './0001_foundation.js';
 import * as forecasting from './0002_forecasting.js';
 import * as mlops from './0003_mlops.js';
 import * as byteOrderKeys from './0004_byte_order_keys.js';
+import * as serve from './0005_serve.js';
+import * as stressComponents from './0006_stress_components.js';
 
 /** Migrations in order; both backends (PGlite, PostgreSQL) run the same list. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +12,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_forecasting': forecasting,
   '0003_mlops': mlops,
   '0004_byte_order_keys': byteOrderKeys,
+  '0005_serve': serve,
+  '0006_stress_components': stressComponents,
 };
 
 export const migrationProvider: MigrationProvider = {
