@@ -22,6 +22,7 @@ const BY_CODE: Record<ErrorCode, number> = {
   [ErrorCodes.DUPLICATE_CONFLICT]: ExitCode.INPUT,
   [ErrorCodes.REGION_UNKNOWN]: ExitCode.INPUT,
   [ErrorCodes.NOT_FOUND]: ExitCode.INPUT,
+  [ErrorCodes.INPUT_ENCODING]: ExitCode.INPUT,
   [ErrorCodes.DOWNLOAD_FAILED]: ExitCode.DOWNLOAD,
   [ErrorCodes.DATABASE_LOCKED]: ExitCode.DATABASE,
   [ErrorCodes.DATABASE]: ExitCode.DATABASE,

@@ -12,7 +12,7 @@ import { buildFeatures } from '../features/build.js';
 import type { CsoFigure, Observation, ParseResult, SourceAdapter } from '../sources/types.js';
 import type { Store } from '../store/store.js';
 import { lockForIngest } from './bulk-load.js';
-import { writeCsoFigures } from './cso-store.js';
+import { readCsoFigures, settleCsoFigures, writeCsoFigures } from './cso-store.js';
 import { FEATURES_HOURLY, writeFeatures } from './features-store.js';
 import { mergeParseResults } from './merge.js';
 import { planIngest, type IngestPlan, type PlanOptions } from './plan.js';
@@ -31,8 +31,12 @@ export interface IngestRequest {
   dataNote: string;
   rawDir: string | null;
   inputs: IngestInput[];
-  /** CSO figures to store and to build the data-centre proxy from (published merged with MEC02). */
-  cso: { figures: CsoFigure[]; overriddenByPxstat: number };
+  /**
+   * CSO figures to store and to build the data-centre proxy from (published merged with MEC02);
+   * `fromFiles` holds the keys (`figureKey`) of those read from a CSO file in this ingest. Stored
+   * figures stay unless one of these supersedes them (`settleCsoFigures`).
+   */
+  cso: { figures: CsoFigure[]; overriddenByPxstat: number; fromFiles?: readonly string[] };
   stressWeights: Config['STRESS_WEIGHTS'];
   signal?: AbortSignal;
   /** Progress: a stage starts (with how many steps it has), or one step of it is done. */
@@ -112,6 +116,11 @@ export async function runIngest(store: Store, request: IngestRequest): Promise<I
       const { changes, all } = fresh
         ? { changes: merged.series, all: merged.series }
         : diffAgainstStored(merged.series, await time('read_observations', () => readObservations(tx)));
+      const cso = settleCsoFigures(
+        await readCsoFigures(tx),
+        request.cso.figures,
+        new Set(request.cso.fromFiles ?? []),
+      );
       const regions = REGIONS.filter((region) => all.some((s) => s.region === region || region === 'ALL'));
       const built = new Map<Region, ReturnType<typeof buildFeatures>>();
       const buildAll = () => {
@@ -123,7 +132,7 @@ export async function runIngest(store: Store, request: IngestRequest): Promise<I
             buildFeatures({
               region,
               series: all,
-              cso: request.cso.figures,
+              cso,
               stressWeights: request.stressWeights,
             }),
           );
@@ -150,9 +159,9 @@ export async function runIngest(store: Store, request: IngestRequest): Promise<I
         featureQuality.push(quality);
         onStep?.('features', `${region}: ${rows.length} hours`);
       }
-      const csoFigures = await time('write_cso', () => writeCsoFigures(tx, request.cso.figures));
+      const csoFigures = await time('write_cso', () => writeCsoFigures(tx, cso));
       checkAborted(signal);
-      return { observations, features, csoFigures, featureQuality };
+      return { observations, features, csoFigures, featureQuality, csoCount: cso.length };
     });
 
     onStage?.('report', 1);
@@ -164,7 +173,7 @@ export async function runIngest(store: Store, request: IngestRequest): Promise<I
       series,
       ...summariseFiles(files),
       features: written.featureQuality,
-      cso: { figures: request.cso.figures.length, overriddenByPxstat: request.cso.overriddenByPxstat },
+      cso: { figures: written.csoCount, overriddenByPxstat: request.cso.overriddenByPxstat },
       rowsWritten: {
         observations: written.observations,
         features: written.features,

@@ -6,6 +6,7 @@
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/config.js';
 import { mec02Url } from '../sources/cso/download.js';
+import { figureKey } from '../sources/cso/figures.js';
 import { DEMO_NOTE, ensureDemoRawDir } from '../sources/demo/generate.js';
 import { emberDownloadUrl } from '../sources/ember/download.js';
 import {
@@ -119,7 +120,11 @@ export async function planIngest(config: Config, options: PlanOptions = {}): Pro
     rawDir,
     dataNote,
     inputs,
-    cso: { figures: cso.figures, overriddenByPxstat: cso.overriddenByPxstat },
+    cso: {
+      figures: cso.figures,
+      overriddenByPxstat: cso.overriddenByPxstat,
+      fromFiles: extra.map(figureKey),
+    },
   };
 }
 

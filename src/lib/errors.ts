@@ -14,6 +14,7 @@ export const ErrorCodes = {
   DATABASE_LOCKED: 'E_DATABASE_LOCKED',
   DATABASE: 'E_DATABASE',
   NOT_FOUND: 'E_NOT_FOUND',
+  INPUT_ENCODING: 'E_INPUT_ENCODING',
   TRAINING_DATA: 'E_TRAINING_DATA',
   MODEL: 'E_MODEL',
   XGBOOST: 'E_XGBOOST',
@@ -27,8 +28,12 @@ export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
 export interface ErrorLocation {
   file?: string;
-  /** 1-based row number as a spreadsheet or text editor shows it. */
+  /** 1-based physical line of a text file (CSV, JSON): the header is line 1. */
+  line?: number;
+  /** 1-based row of a spreadsheet, as Excel shows it. */
   row?: number;
+  /** A position inside a JSON document as the format indexes it, e.g. `Rows[11]` or `rows[0][3][5]`. */
+  entry?: string;
   column?: string;
 }
 
@@ -44,13 +49,30 @@ export class DcgridError extends Error {
   }
 }
 
-function formatMessage(message: string, { file, row, column }: ErrorLocation): string {
+function formatMessage(message: string, { file, line, row, entry, column }: ErrorLocation): string {
   const where = [
     file !== undefined ? file : undefined,
+    line !== undefined ? `line ${line}` : undefined,
     row !== undefined ? `row ${row}` : undefined,
+    entry !== undefined ? `JSON ${entry}` : undefined,
     column !== undefined ? `column "${column}"` : undefined,
   ].filter((part): part is string => part !== undefined);
-  return where.length > 0 ? `${where.join(', ')}: ${message}` : message;
+  return where.length > 0 ? `${where.join(', ')}: ${oneLine(message)}` : message;
+}
+
+const MAX_MESSAGE = 500;
+
+/**
+ * A message about a place in an input file echoes what the file holds, which can be anything: it
+ * is kept to one line (control characters shown as escapes) and cut short, so a binary or
+ * megabyte-long line never floods the terminal.
+ */
+function oneLine(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = message.replace(/[\u0000-\u001f\u007f]/g, (ch) => JSON.stringify(ch).slice(1, -1));
+  return flat.length <= MAX_MESSAGE
+    ? flat
+    : `${flat.slice(0, MAX_MESSAGE)}... (${flat.length - MAX_MESSAGE} more characters)`;
 }
 
 export function isDcgridError(error: unknown, code?: ErrorCode): error is DcgridError {

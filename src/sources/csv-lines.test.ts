@@ -45,7 +45,7 @@ describe('readCsvRecords', () => {
       }
     })();
     expect(isDcgridError(error, 'E_INPUT_CORRUPT')).toBe(true);
-    expect(error?.location).toEqual({ file: 'f.csv', row: 2 });
+    expect(error?.location).toEqual({ file: 'f.csv', line: 2 });
   });
 
   it('writes fields that read back unchanged', () => {
@@ -62,7 +62,7 @@ describe('resolveColumns', () => {
   };
 
   it('matches names and aliases without regard to case or spaces', () => {
-    expect(resolveColumns([' TS ', 'Load_MW'], spec, { file: 'f', row: 1 })).toEqual({
+    expect(resolveColumns([' TS ', 'Load_MW'], spec, { file: 'f', line: 1 })).toEqual({
       ts: 0,
       mw: 1,
       site: -1,
@@ -71,19 +71,19 @@ describe('resolveColumns', () => {
 
   it('names every missing required column and shows the header', () => {
     try {
-      resolveColumns(['when', 'site'], spec, { file: 'f.csv', row: 1 });
+      resolveColumns(['when', 'site'], spec, { file: 'f.csv', line: 1 });
       expect.unreachable();
     } catch (error) {
       expect(isDcgridError(error, 'E_HEADER_MISSING')).toBe(true);
       expect((error as Error).message).toBe(
-        'f.csv, row 1, column "timestamp, mw": missing column(s) "timestamp", "mw"; the header is: when, site',
+        'f.csv, line 1, column "timestamp, mw": missing column(s) "timestamp", "mw"; the header is: when, site',
       );
     }
   });
 });
 
 describe('parseNumberCell', () => {
-  const where = { file: 'f.csv', row: 7, column: 'mw' };
+  const where = { file: 'f.csv', line: 7, column: 'mw' };
 
   it('reads decimals, exponents, a decimal comma, and empty as missing', () => {
     expect(parseNumberCell(' 12.5 ', where)).toBe(12.5);
@@ -144,8 +144,8 @@ describe('parseIsoDateTime', () => {
   });
 
   it('names the cell when asked to fail', () => {
-    expect(() => parseDateTimeCell('soon', { file: 'f.csv', row: 3, column: 'ts' })).toThrow(
-      'f.csv, row 3, column "ts": "soon" is not a date-time',
+    expect(() => parseDateTimeCell('soon', { file: 'f.csv', line: 3, column: 'ts' })).toThrow(
+      'f.csv, line 3, column "ts": "soon" is not a date-time',
     );
   });
 });

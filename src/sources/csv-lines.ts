@@ -35,7 +35,7 @@ export function* readCsvRecords(
       line += 1;
       continue;
     }
-    const parsed = parseQuotedRecord(text, pos, delimiter, { file: options.file, row: line });
+    const parsed = parseQuotedRecord(text, pos, delimiter, { file: options.file, line });
     yield { fields: parsed.fields, row: line };
     line += parsed.lineBreaks + 1;
     pos = parsed.next;
@@ -101,7 +101,7 @@ export function normalizeHeaderName(name: string): string {
 export function resolveColumns<K extends string>(
   header: readonly string[],
   spec: Record<K, ColumnSpec>,
-  where: { file: string; row: number },
+  where: { file: string; line: number },
 ): Record<K, number> {
   const positions = new Map<string, number>();
   header.forEach((name, index) => {
@@ -122,7 +122,7 @@ export function resolveColumns<K extends string>(
     throw new DcgridError(
       ErrorCodes.HEADER_MISSING,
       `missing column(s) ${missing.map((m) => `"${m}"`).join(', ')}; the header is: ${header.join(', ')}`,
-      { file: where.file, row: where.row, column: missing.join(', ') },
+      { file: where.file, line: where.line, column: missing.join(', ') },
     );
   }
   return result;

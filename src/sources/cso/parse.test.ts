@@ -69,7 +69,7 @@ describe('transcribed figures: bad input', () => {
     for (const [cells, column] of cases) {
       const error = errorOf(() => parseCsoText(line(cells), 'bad.csv'));
       expect(error.code, column).toBe('E_VALUE_INVALID');
-      expect(error.location).toEqual({ file: 'bad.csv', row: 2, column });
+      expect(error.location).toEqual({ file: 'bad.csv', line: 2, column });
     }
   });
 
@@ -80,7 +80,7 @@ describe('transcribed figures: bad input', () => {
     const conflict = `${TRANSCRIBED_HEADER}\n${good}\n${good.replace('1450', '1451')}\n`;
     const error = errorOf(() => parseCsoText(conflict, 'c.csv'));
     expect(error.code).toBe('E_DUPLICATE_CONFLICT');
-    expect(error.message).toContain('rows 2 and 3');
+    expect(error.message).toContain('lines 2 and 3');
   });
 
   it('names missing columns and rejects empty files', () => {
@@ -195,17 +195,17 @@ describe('PxStat MEC02 CSV', () => {
       parseCsoText(`${header}\n${row('2020Q1', '700')}\n${row('2020Q2', 'n/a')}\n`, 'v.csv'),
     );
     expect(text.code).toBe('E_VALUE_INVALID');
-    expect(text.location).toEqual({ file: 'v.csv', row: 3, column: 'VALUE' });
+    expect(text.location).toEqual({ file: 'v.csv', line: 3, column: 'VALUE' });
     const period = errorOf(() =>
       parseCsoText(`${header}\n"MEC02","2020","2020","Data centres","GWh","1"\n`, 'p.csv'),
     );
     expect(period.code).toBe('E_VALUE_INVALID');
-    expect(period.location).toEqual({ file: 'p.csv', row: 2, column: 'TLIST(Q1)' });
+    expect(period.location).toEqual({ file: 'p.csv', line: 2, column: 'TLIST(Q1)' });
     const conflict = errorOf(() =>
       parseCsoText(`${header}\n${row('2020Q1', '700')}\n${row('2020Q1', '701')}\n`, 'd.csv'),
     );
     expect(conflict.code).toBe('E_DUPLICATE_CONFLICT');
-    expect(conflict.message).toContain('rows 2 and 3');
+    expect(conflict.message).toContain('lines 2 and 3');
   });
 });
 

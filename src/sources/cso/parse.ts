@@ -2,7 +2,7 @@
  * Reads a CSO figures file: the transcribed figures table or the PxStat MEC02 CSV export, told
  * apart by their header rows.
  */
-import { readFile } from 'node:fs/promises';
+import { readTextFile } from '../text-file.js';
 import { DcgridError, ErrorCodes, isDcgridError } from '../../lib/errors.js';
 import { readCsvRecords, type CsvRecord } from '../csv-lines.js';
 import { emptyQuality, type CsoFigure, type ParseOptions, type ParseResult } from '../types.js';
@@ -13,7 +13,7 @@ export async function parseCsoFile(
   path: string,
   options: ParseOptions = {},
 ): Promise<ParseResult<CsoFigure>> {
-  return parseCsoText(await readFile(path, 'utf8'), options.displayName ?? path);
+  return parseCsoText(await readTextFile(path, options.displayName ?? path), options.displayName ?? path);
 }
 
 export function parseCsoText(text: string, file: string): ParseResult<CsoFigure> {

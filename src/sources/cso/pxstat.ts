@@ -53,11 +53,11 @@ interface QuarterValue {
 
 export function readMec02(header: CsvRecord, rows: Iterable<CsvRecord>, file: string): CsoRead {
   const allRows = [...rows];
-  const col = resolveColumns(header.fields, MEC02_COLUMNS, { file, row: header.row });
+  const col = resolveColumns(header.fields, MEC02_COLUMNS, { file, line: header.row });
   if (col.periodCode < 0 && col.periodLabel < 0) {
     throw new DcgridError(ErrorCodes.HEADER_MISSING, 'missing column "TLIST(Q1)" or "Quarter"', {
       file,
-      row: header.row,
+      line: header.row,
       column: 'TLIST(Q1), Quarter',
     });
   }
@@ -70,13 +70,16 @@ export function readMec02(header: CsvRecord, rows: Iterable<CsvRecord>, file: st
     notes: [],
   };
   if (allRows.length === 0)
-    throw new DcgridError(ErrorCodes.INPUT_EMPTY, 'the file has a header but no data rows', { file });
+    throw new DcgridError(ErrorCodes.INPUT_EMPTY, 'the file has a header but no data rows', {
+      file,
+      line: header.row + 1,
+    });
 
   const byMetric = new Map<CsoMetric | 'other', Map<string, QuarterValue>>();
   const skipped = new Map<string, number>();
   for (const { fields, row } of allRows) {
     const cell = (index: number) => (index < 0 ? '' : (fields[index] ?? '').trim());
-    const where = (column: string): ErrorLocation => ({ file, row, column });
+    const where = (column: string): ErrorLocation => ({ file, line: row, column });
     const label = cell(categoryColumn);
     const metric = CATEGORY_METRICS[label.toLowerCase()];
     const unit = cell(col.unit);
@@ -106,7 +109,7 @@ export function readMec02(header: CsvRecord, rows: Iterable<CsvRecord>, file: st
     else {
       throw new DcgridError(
         ErrorCodes.DUPLICATE_CONFLICT,
-        `rows ${previous.row} and ${row} give "${label}" for ${key} differently (${previous.value} and ${value})`,
+        `lines ${previous.row} and ${row} give "${label}" for ${key} differently (${previous.value} and ${value})`,
         where('VALUE'),
       );
     }
@@ -127,7 +130,7 @@ function findCategoryColumn(header: CsvRecord, rows: readonly CsvRecord[], file:
   throw new DcgridError(
     ErrorCodes.HEADER_MISSING,
     'missing column "Electricity Consumption" (no column holds the category "Data centres")',
-    { file, row: header.row, column: 'Electricity Consumption' },
+    { file, line: header.row, column: 'Electricity Consumption' },
   );
 }
 

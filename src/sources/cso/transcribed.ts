@@ -29,14 +29,14 @@ export interface CsoRead {
 }
 
 export function readTranscribedFigures(header: CsvRecord, rows: Iterable<CsvRecord>, file: string): CsoRead {
-  const col = resolveColumns(header.fields, TRANSCRIBED_COLUMNS, { file, row: header.row });
+  const col = resolveColumns(header.fields, TRANSCRIBED_COLUMNS, { file, line: header.row });
   const byKey = new Map<string, { figure: CsoFigureEntry; row: number }>();
   let rowsRead = 0;
   let duplicatesDropped = 0;
   for (const { fields, row } of rows) {
     rowsRead++;
     const cell = (index: number) => (fields[index] ?? '').trim();
-    const where = (column: string): ErrorLocation => ({ file, row, column });
+    const where = (column: string): ErrorLocation => ({ file, line: row, column });
     const metric = oneOf(cell(col.metric), Object.keys(CSO_METRIC_UNITS), where('metric')) as CsoMetric;
     const unit = cell(col.unit);
     if (unit !== CSO_METRIC_UNITS[metric]) {
@@ -65,13 +65,16 @@ export function readTranscribedFigures(header: CsvRecord, rows: Iterable<CsvReco
     else {
       throw new DcgridError(
         ErrorCodes.DUPLICATE_CONFLICT,
-        `rows ${previous.row} and ${row} give ${describe(figure)} differently (${previous.figure.value} and ${figure.value})`,
+        `lines ${previous.row} and ${row} give ${describe(figure)} differently (${previous.figure.value} and ${figure.value})`,
         where('value'),
       );
     }
   }
   if (rowsRead === 0)
-    throw new DcgridError(ErrorCodes.INPUT_EMPTY, 'the file has a header but no data rows', { file });
+    throw new DcgridError(ErrorCodes.INPUT_EMPTY, 'the file has a header but no data rows', {
+      file,
+      line: header.row + 1,
+    });
   return {
     figures: [...byKey.values()].map((v) => v.figure),
     rowsRead,

@@ -4,7 +4,8 @@
  * rows outside the file's period dropped, conflicting repeats rejected.
  */
 import type { Region } from '../../config/config.js';
-import { DcgridError, ErrorCodes } from '../../lib/errors.js';
+import { DcgridError, ErrorCodes, type ErrorLocation } from '../../lib/errors.js';
+import { isPhysical, physicalError } from '../bounds.js';
 import {
   HOUR_MS,
   classifyIrishWall,
@@ -65,22 +66,42 @@ export class DashboardCleaner {
   private readonly days = new Map<string, DayInfo>();
   private state: SeriesState | undefined;
   private shiftedGapRows = 0;
-  private gapRowsWithValue = 0;
   private filledRepeats = 0;
   private emptiedRepeats = 0;
 
+  /**
+   * `positions` says what the row numbers given to `add` are: physical lines of a CSV file, or
+   * 1-based entries of a JSON `Rows` array (named `Rows[index]`, 0-based, in messages).
+   */
   constructor(
     private readonly file: string,
     private readonly period: FilePeriod | undefined,
+    private readonly positions: 'lines' | 'json-rows' = 'lines',
   ) {}
+
+  /** Where row `row` is, for an error: its line, or its `Rows[...]` entry. */
+  private at(row: number, column?: string): ErrorLocation {
+    const place: ErrorLocation =
+      this.positions === 'lines'
+        ? { file: this.file, line: row }
+        : { file: this.file, entry: `Rows[${row - 1}]` };
+    return column === undefined ? place : { ...place, column };
+  }
+
+  private label(row: number): string {
+    return this.positions === 'lines' ? `line ${row}` : `Rows[${row - 1}]`;
+  }
 
   /** One row (`row` 1-based as the file shows it). Throws a DcgridError naming the cell. */
   add(row: number, time: string, field: string, regionCode: string, raw: string | number | null): void {
     this.quality.rowsRead++;
     const wall = this.wallTime(row, time);
     const state = this.seriesState(row, field, regionCode);
-    let value = this.number(row, raw);
-    if (value !== null && state.spec.percent) value = shiftDecimal(value, -2);
+    const read = this.number(row, raw);
+    const value = read !== null && state.spec.percent ? shiftDecimal(read, -2) : read;
+    if (value !== null && !isPhysical(state.spec.series, value)) {
+      throw physicalError(state.spec.series, value, this.at(row, 'Value'), `Value "${String(raw)}"`);
+    }
     const day = this.day!;
 
     if (this.period !== undefined && (wall < this.period.fromWall || wall >= this.period.toWall)) {
@@ -92,8 +113,15 @@ export class DashboardCleaner {
     else {
       const kind = classifyIrishWall(wall);
       if (kind === 'gap') {
+        if (value !== null) {
+          throw new DcgridError(
+            ErrorCodes.VALUE_INVALID,
+            `EffectiveTime "${time}" never happened (the hour skipped when the clocks go forward) ` +
+              `but carries the value ${String(raw)}`,
+            this.at(row, 'EffectiveTime'),
+          );
+        }
         this.quality.dstGapRowsDropped++;
-        if (value !== null) this.gapRowsWithValue++;
         return;
       }
       let second = false;
@@ -191,9 +219,9 @@ export class DashboardCleaner {
     }
     throw new DcgridError(
       ErrorCodes.DUPLICATE_CONFLICT,
-      `rows ${firstRow} and ${row} both give ${state.field} ${state.regionCode} at ${time} ` +
+      `${this.label(firstRow)} and ${this.label(row)} both give ${state.field} ${state.regionCode} at ${time} ` +
         `(${new Date(record.tsUtc).toISOString()}) with different values (${record.value} and ${value})`,
-      { file: this.file, row, column: 'Value' },
+      this.at(row, 'Value'),
     );
   }
 
@@ -242,7 +270,7 @@ export class DashboardCleaner {
     return new DcgridError(
       ErrorCodes.VALUE_INVALID,
       `EffectiveTime "${time}" is not a dd-Mon-yyyy HH:MM:SS time`,
-      { file: this.file, row, column: 'EffectiveTime' },
+      this.at(row, 'EffectiveTime'),
     );
   }
 
@@ -257,7 +285,7 @@ export class DashboardCleaner {
         throw new DcgridError(
           ErrorCodes.VALUE_INVALID,
           `unknown FieldName "${field}" (known: ${Object.keys(FIELDS).join(', ')})`,
-          { file: this.file, row, column: 'FieldName' },
+          this.at(row, 'FieldName'),
         );
       }
       const region = REGION_OF_CODE[regionCode];
@@ -265,7 +293,7 @@ export class DashboardCleaner {
         throw new DcgridError(
           ErrorCodes.REGION_UNKNOWN,
           `unknown Region "${regionCode}" (known: ${Object.keys(REGION_OF_CODE).join(', ')})`,
-          { file: this.file, row, column: 'Region' },
+          this.at(row, 'Region'),
         );
       }
       state = {
@@ -294,11 +322,11 @@ export class DashboardCleaner {
       if (value === 0 && raw.trim() === '') return null;
       if (Number.isFinite(value)) return value;
     }
-    throw new DcgridError(ErrorCodes.VALUE_INVALID, `Value "${String(raw)}" is not a number`, {
-      file: this.file,
-      row,
-      column: 'Value',
-    });
+    throw new DcgridError(
+      ErrorCodes.VALUE_INVALID,
+      `Value "${String(raw)}" is not a number`,
+      this.at(row, 'Value'),
+    );
   }
 
   /** The observations, grouped by series and sorted by time, and what was noticed on the way. */
@@ -345,11 +373,6 @@ export class DashboardCleaner {
       quality.notes.push(
         `${this.shiftedGapRows} row(s) just after the spring gap were repeated with another value ` +
           '(the skipped hour published under the next label); kept the later row',
-      );
-    }
-    if (this.gapRowsWithValue > 0) {
-      quality.notes.push(
-        `${this.gapRowsWithValue} spring-gap row(s) carried a value for a time that never happened`,
       );
     }
     if (this.filledRepeats > 0) {

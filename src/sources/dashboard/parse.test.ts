@@ -251,28 +251,28 @@ describe('cleaning rules (fixtures)', () => {
 });
 
 describe('errors (fixtures)', () => {
-  const cases: Array<[string, string, { row?: number; column?: string }, RegExp]> = [
-    ['unknown-region.csv', 'E_REGION_UNKNOWN', { row: 2, column: 'Region' }, /unknown Region "GB"/],
+  const cases: Array<[string, string, { line?: number; entry?: string; column?: string }, RegExp]> = [
+    ['unknown-region.csv', 'E_REGION_UNKNOWN', { line: 2, column: 'Region' }, /unknown Region "GB"/],
     [
       'unknown-field.csv',
       'E_VALUE_INVALID',
-      { row: 3, column: 'FieldName' },
+      { line: 3, column: 'FieldName' },
       /unknown FieldName "SYSTEM_LOAD"/,
     ],
     [
       'bad-time.csv',
       'E_VALUE_INVALID',
-      { row: 2, column: 'EffectiveTime' },
+      { line: 2, column: 'EffectiveTime' },
       /"2024-01-01 00:15:00" is not a dd-Mon-yyyy/,
     ],
-    ['bad-value.csv', 'E_VALUE_INVALID', { row: 2, column: 'Value' }, /Value "n\/a" is not a number/],
+    ['bad-value.csv', 'E_VALUE_INVALID', { line: 2, column: 'Value' }, /Value "n\/a" is not a number/],
     [
       'conflict.csv',
       'E_DUPLICATE_CONFLICT',
-      { row: 4, column: 'Value' },
-      /rows 2 and 4 both give SYSTEM_DEMAND ROI at 01-Jan-2024 00:15:00 .* \(3455 and 3499\)/,
+      { line: 4, column: 'Value' },
+      /line 2 and line 4 both give SYSTEM_DEMAND ROI at 01-Jan-2024 00:15:00 .* \(3455 and 3499\)/,
     ],
-    ['wrong-fields.csv', 'E_INPUT_CORRUPT', { row: 2 }, /expected 4 fields/],
+    ['wrong-fields.csv', 'E_INPUT_CORRUPT', { line: 2 }, /expected 4 fields/],
     ['empty.csv', 'E_INPUT_EMPTY', {}, /the file is empty/],
     ['legacy-error.json', 'E_INPUT_CORRUPT', {}, /answered Status "Error": Invalid date range/],
     ['no-rows.json', 'E_INPUT_EMPTY', {}, /holds no rows/],
@@ -280,11 +280,21 @@ describe('errors (fixtures)', () => {
     [
       'missing-field.json',
       'E_VALUE_INVALID',
-      { row: 2, column: 'FieldName' },
-      /Rows entry 2 has no text "FieldName"/,
+      { entry: 'Rows[1]', column: 'FieldName' },
+      /JSON Rows\[1\], column "FieldName": Rows\[1\] has no text "FieldName"/,
     ],
-    ['api-unknown-region.json', 'E_REGION_UNKNOWN', { row: 2, column: 'Region' }, /unknown Region "IRL"/],
-    ['legacy-bad-value.json', 'E_VALUE_INVALID', { row: 2, column: 'Value' }, /Value "ten" is not a number/],
+    [
+      'api-unknown-region.json',
+      'E_REGION_UNKNOWN',
+      { entry: 'Rows[1]', column: 'Region' },
+      /unknown Region "IRL"/,
+    ],
+    [
+      'legacy-bad-value.json',
+      'E_VALUE_INVALID',
+      { entry: 'Rows[1]', column: 'Value' },
+      /Value "ten" is not a number/,
+    ],
   ];
   for (const [name, code, location, message] of cases) {
     it(`${name}: ${code}`, async () => {

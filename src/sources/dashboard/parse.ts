@@ -1,7 +1,7 @@
 /**
  * Parses one Smart Grid Dashboard file (CSV export, old or new JSON) into observations.
  */
-import { readFile } from 'node:fs/promises';
+import { readTextFile } from '../text-file.js';
 import { DcgridError, ErrorCodes } from '../../lib/errors.js';
 import type { ParseOptions, ParseResult } from '../types.js';
 import { DashboardCleaner } from './clean.js';
@@ -17,11 +17,7 @@ export async function parseDashboardFile(
   options: ParseOptions = {},
 ): Promise<DashboardParseResult> {
   const displayName = options.displayName ?? file;
-  const text = await readFile(file, 'utf8').catch((error: unknown) => {
-    throw new DcgridError(ErrorCodes.NOT_FOUND, `cannot read the file: ${(error as Error).message}`, {
-      file: displayName,
-    });
-  });
+  const text = await readTextFile(file, displayName);
   return parseDashboardText(text, file, options);
 }
 
@@ -34,10 +30,11 @@ export function parseDashboardText(
   const displayName = options.displayName ?? file;
   if (text.trim() === '')
     throw new DcgridError(ErrorCodes.INPUT_EMPTY, 'the file is empty', { file: displayName });
-  const cleaner = new DashboardCleaner(displayName, periodFromFileName(file));
+  const json = isJsonText(text);
+  const cleaner = new DashboardCleaner(displayName, periodFromFileName(file), json ? 'json-rows' : 'lines');
   const sink = cleaner.add.bind(cleaner);
   let shape: DashboardShape = 'csv';
-  if (isJsonText(text)) shape = readJsonRows(text, sink, displayName);
+  if (json) shape = readJsonRows(text, sink, displayName);
   else readCsvRows(text, sink, displayName);
   const { records, quality } = cleaner.finish();
   if (quality.rowsRead === 0) {

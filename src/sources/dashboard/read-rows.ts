@@ -80,7 +80,7 @@ function fieldCountError(lineText: string, line: number, file: string): DcgridEr
   return new DcgridError(
     ErrorCodes.INPUT_CORRUPT,
     `expected 4 fields EffectiveTime,FieldName,Region,Value, found "${shown}"`,
-    { file, row: line },
+    { file, line },
   );
 }
 
@@ -142,16 +142,17 @@ export function readJsonRows(text: string, sink: RowSink, file: string): Dashboa
   }
   rows.forEach((item: unknown, index) => {
     const row = index + 1;
-    if (item === null || typeof item !== 'object') {
-      throw new DcgridError(ErrorCodes.INPUT_CORRUPT, `Rows entry ${row} is not an object`, { file, row });
+    const entry = `Rows[${index}]`;
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      throw new DcgridError(ErrorCodes.INPUT_CORRUPT, `${entry} is not an object`, { file, entry });
     }
     const record = item as Record<string, unknown>;
     const text = (key: string): string => {
       const value = record[key];
       if (typeof value !== 'string') {
-        throw new DcgridError(ErrorCodes.VALUE_INVALID, `Rows entry ${row} has no text "${key}"`, {
+        throw new DcgridError(ErrorCodes.VALUE_INVALID, `${entry} has no text "${key}"`, {
           file,
-          row,
+          entry,
           column: key,
         });
       }
@@ -161,12 +162,8 @@ export function readJsonRows(text: string, sink: RowSink, file: string): Dashboa
     if (value !== null && value !== undefined && typeof value !== 'number' && typeof value !== 'string') {
       throw new DcgridError(
         ErrorCodes.VALUE_INVALID,
-        `Rows entry ${row}: Value ${JSON.stringify(value)} is not a number`,
-        {
-          file,
-          row,
-          column: 'Value',
-        },
+        `${entry}: Value ${JSON.stringify(value)} is not a number`,
+        { file, entry, column: 'Value' },
       );
     }
     sink(row, text('EffectiveTime'), text('FieldName'), text('Region'), value ?? null);

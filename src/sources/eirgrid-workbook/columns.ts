@@ -91,7 +91,7 @@ const ALIASES: Readonly<Record<string, string>> = {
 
 /**
  * A header reduced to compare spellings: case, runs of spaces, hyphens and underscores, "I/C"
- * vs "IC", and a trailing "(%)" or "(MW)" unit do not matter.
+ * vs "IC", a trailing "(%)" or "(MW)" unit, and "ROI" for "IE" (the dashboard's name) do not matter.
  */
 export function normaliseHeader(header: string): string {
   const reduced = header
@@ -99,7 +99,8 @@ export function normaliseHeader(header: string): string {
     .replace(/\((?:%|mw)\)|%/g, ' ')
     .replace(/\bi\s*\/\s*c\b/g, 'ic')
     .replace(/[\s_\-–]+/g, ' ')
-    .trim();
+    .trim()
+    .replace(/^roi /, 'ie ');
   return ALIASES[reduced] ?? reduced;
 }
 
@@ -119,4 +120,56 @@ export function matchHeader(header: string): HeaderMatch {
 /** The header EirGrid uses for a series in a region, if the workbook has one. */
 export function headerFor(series: SeriesName, region: Region): string | undefined {
   return DATA_COLUMNS.find((column) => column.series === series && column.region === region)?.header;
+}
+
+const KNOWN_HEADERS: ReadonlyArray<readonly [string, string]> = [
+  [normaliseHeader(DATETIME_HEADER), DATETIME_HEADER],
+  [normaliseHeader(GMT_OFFSET_HEADER), GMT_OFFSET_HEADER],
+  ...DATA_COLUMNS.map((column) => [normaliseHeader(column.header), column.header] as const),
+];
+
+/**
+ * The known column an unknown header looks like a misspelling, a cut or an extension of, if any:
+ * within two edits (one for short names; a swap of two letters is one edit), cut short ("IE Wind
+ * Avail") or with a unit or number after it ("IE Demand (GW)", "IE Demand 2"). Such a header is refused rather than ignored,
+ * because ignoring it would silently drop a series the file means to carry.
+ */
+export function resemblingHeader(header: string): string | undefined {
+  const key = normaliseHeader(header);
+  let best: { name: string; distance: number } | undefined;
+  for (const [known, name] of KNOWN_HEADERS) {
+    const cut = key.length >= 5 && known.startsWith(key);
+    const extended =
+      key.startsWith(known) && /^\s*(?:\(.*\)|\[.*\]|\d+|[a-z]{1,2})$/.test(key.slice(known.length));
+    const prefix = cut || extended;
+    const distance = prefix ? 0 : editDistance(key, known, 2);
+    const allowed = Math.min(known.length, key.length) <= 5 ? 1 : 2;
+    if (distance <= allowed && (best === undefined || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name;
+}
+
+/** Optimal-string-alignment distance between a and b, or `limit + 1` once it exceeds `limit`. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let before = new Array<number>(b.length + 1).fill(0);
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = new Array<number>(b.length + 1).fill(0);
+    current[0] = i;
+    let rowMin = current[0];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, before[j - 2]! + 1);
+      }
+      current[j] = value;
+      rowMin = Math.min(rowMin, value);
+    }
+    if (rowMin > limit) return limit + 1;
+    before = previous;
+    previous = current;
+  }
+  return previous[b.length]!;
 }

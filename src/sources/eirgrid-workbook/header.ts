@@ -4,7 +4,13 @@
  */
 import { DcgridError, ErrorCodes } from '../../lib/errors.js';
 import { type SheetRow, columnLetters } from '../xlsx/cells.js';
-import { DATETIME_HEADER, GMT_OFFSET_HEADER, type DataColumn, matchHeader } from './columns.js';
+import {
+  DATETIME_HEADER,
+  GMT_OFFSET_HEADER,
+  type DataColumn,
+  matchHeader,
+  resemblingHeader,
+} from './columns.js';
 
 export interface LocatedColumn {
   /** 0-based column index in the sheet. */
@@ -61,7 +67,18 @@ export function readHeader(row: SheetRow, file: string): HeaderLayout {
     if (match.kind === 'datetime') dateTime = index;
     else if (match.kind === 'gmtOffset') gmtOffset = index;
     else if (match.kind === 'data') data.push({ index, header, column: match.column });
-    else unknown.push(`"${header}" (${ref})`);
+    else {
+      const resembles = resemblingHeader(header);
+      if (resembles !== undefined) {
+        throw new DcgridError(
+          ErrorCodes.HEADER_MISSING,
+          `cell ${ref}: header "${header}" is not a known column; did you mean "${resembles}"? ` +
+            '(a misspelt or renamed column is refused rather than ignored: docs/sources/eirgrid.md)',
+          { file, row: row.rowNumber, column: header },
+        );
+      }
+      unknown.push(`"${header}" (${ref})`);
+    }
   });
 
   const foundText = found.length > 0 ? found.map((h) => `"${h}"`).join(', ') : 'nothing';

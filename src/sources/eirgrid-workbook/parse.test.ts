@@ -200,7 +200,7 @@ describe('headers', () => {
     expect(valueAt(result, 'ic_north_south_mw', 'ALL', '2024-01-01T00:00:00.000Z')).toBe(120);
     expect(valueAt(result, 'snsp', 'ALL', '2024-01-01T00:00:00.000Z')).toBeCloseTo(0.455, 12);
     expect(result.quality.notes).toEqual([
-      'ignored unknown column(s): "Remarks" (H1)',
+      'ignored 1 extra column(s) that are not EirGrid columns (every required column is present): "Remarks" (H1)',
       expect.stringMatching(
         /^"SNSP" holds percents \(values reach 47\.25, above 1\.5\); converted to fractions$/,
       ),

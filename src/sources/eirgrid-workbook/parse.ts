@@ -6,7 +6,8 @@
 import { DcgridError, ErrorCodes } from '../../lib/errors.js';
 import { DAY_MS, irishClockChangeDays, irishOffsetHoursAtUtc, isoDate } from '../../lib/time.js';
 import { emptyQuality, type Observation, type ParseOptions, type ParseResult } from '../types.js';
-import type { SheetRow } from '../xlsx/cells.js';
+import { columnLetters, type SheetRow } from '../xlsx/cells.js';
+import { isPhysical, physicalError } from '../bounds.js';
 import { openWorkbook, type Workbook } from '../xlsx/workbook-reader.js';
 import { FRACTION_SERIES, SYSTEM_DATA_SHEET } from './columns.js';
 import { decideScale, percentToFraction } from './fraction-scale.js';
@@ -78,7 +79,9 @@ async function parseOpenWorkbook(workbook: Workbook, file: string): Promise<Pars
   const grid = checkUtcGrid(rows, layout, displayName);
   quality.duplicatesDropped = grid.duplicatesDropped;
   if (layout.unknown.length > 0)
-    quality.notes.push(`ignored unknown column(s): ${layout.unknown.join(', ')}`);
+    quality.notes.push(
+      `ignored ${layout.unknown.length} extra column(s) that are not EirGrid columns (every required column is present): ${layout.unknown.join(', ')}`,
+    );
   if (trailing > 0) quality.notes.push(`ignored ${trailing} trailing row(s) with a DateTime but no values`);
   if (errorCells > 0) quality.notes.push(`${errorCells} cell(s) held an Excel error value, read as missing`);
   if (grid.holes.length > 0) quality.notes.push(describeHoles(grid.holes, grid.stepMs));
@@ -100,10 +103,18 @@ async function parseOpenWorkbook(workbook: Workbook, file: string): Promise<Pars
   const intervalMin = grid.stepMs / 60_000;
   const records: Observation[] = [];
   for (const row of grid.rows) {
-    layout.data.forEach(({ column }, index) => {
+    layout.data.forEach(({ column, header, index: sheetColumn }, index) => {
       const raw = row.values[index] ?? null;
       if (raw === null) quality.emptyValues++;
       const value = raw === null ? null : divisors[index] === 100 ? percentToFraction(raw) : raw;
+      if (value !== null && !isPhysical(column.series, value)) {
+        throw physicalError(
+          column.series,
+          value,
+          { file: displayName, row: row.rowNumber, column: header },
+          `cell ${columnLetters(sheetColumn)}${row.rowNumber}: ${raw}${divisors[index] === 100 ? ' %' : ''}`,
+        );
+      }
       records.push({ series: column.series, region: column.region, tsUtc: row.utcMs, intervalMin, value });
     });
   }

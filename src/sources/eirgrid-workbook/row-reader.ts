@@ -3,7 +3,7 @@
  * that point at the cell.
  */
 import { DcgridError, ErrorCodes } from '../../lib/errors.js';
-import { HOUR_MS } from '../../lib/time.js';
+import { HOUR_MS, classifyIrishWall } from '../../lib/time.js';
 import { type Cell, type SheetRow, columnLetters, serialToWallMs } from '../xlsx/cells.js';
 import { DATETIME_HEADER, GMT_OFFSET_HEADER } from './columns.js';
 import type { HeaderLayout } from './header.js';
@@ -36,6 +36,16 @@ export function readDataRow(row: SheetRow, context: RowContext): WorkbookRow | u
   const { layout } = context;
   if (row.cells.every(isBlank)) return undefined;
   const wallMs = readWallTime(row, layout.dateTime, context);
+  if (classifyIrishWall(wallMs) === 'gap') {
+    throw invalid(
+      row,
+      layout.dateTime,
+      DATETIME_HEADER,
+      context,
+      `${new Date(wallMs).toISOString().slice(0, 16).replace('T', ' ')} never happened in Ireland ` +
+        '(the hour skipped when the clocks go forward)',
+    );
+  }
   const gmtOffset = readGmtOffset(row, layout.gmtOffset, context);
   const values = new Array<number | null>(layout.data.length);
   for (let i = 0; i < layout.data.length; i++) {

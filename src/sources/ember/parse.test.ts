@@ -135,21 +135,21 @@ describe('parseEmberCsv', () => {
 
     const conflicting = [...lines, lines[2]!.replace(/,11\.0$/, ',99.0')].join('\n');
     const error = expectError(() => parseEmberCsv(conflicting, 'conflict.csv'), 'E_DUPLICATE_CONFLICT');
-    expect(error.message).toContain('rows 3 and 5');
-    expect(error.location).toMatchObject({ file: 'conflict.csv', row: 5 });
+    expect(error.message).toContain('lines 3 and 5');
+    expect(error.location).toMatchObject({ file: 'conflict.csv', line: 5 });
   });
 
   it('names the row and column of text in the price column', () => {
     const text = writeEmberCsv(hourly(start, [10, 11, 12])).replace(',11.0\n', ',n/a\n');
     const error = expectError(() => parseEmberCsv(text, 'bad.csv'), 'E_VALUE_INVALID');
-    expect(error.location).toEqual({ file: 'bad.csv', row: 3, column: 'Price (EUR/MWhe)' });
+    expect(error.location).toEqual({ file: 'bad.csv', line: 3, column: 'Price (EUR/MWhe)' });
     expect(error.message).toContain('"n/a" is not a number');
   });
 
   it('names the row and column of a broken timestamp', () => {
     const text = writeEmberCsv(hourly(start, [10, 11])).replace('2024-01-11 00:00:00', '2024-13-11 00:00:00');
     const error = expectError(() => parseEmberCsv(text, 'bad.csv'), 'E_VALUE_INVALID');
-    expect(error.location).toEqual({ file: 'bad.csv', row: 2, column: 'Datetime (UTC)' });
+    expect(error.location).toEqual({ file: 'bad.csv', line: 2, column: 'Datetime (UTC)' });
   });
 
   it('names missing header columns', () => {
@@ -157,7 +157,7 @@ describe('parseEmberCsv', () => {
     const error = expectError(() => parseEmberCsv(text, 'header.csv'), 'E_HEADER_MISSING');
     expect(error.message).toContain('"Datetime (Local)"');
     expect(error.message).toContain('"Price (EUR/MWhe)"');
-    expect(error.location).toMatchObject({ file: 'header.csv', row: 1 });
+    expect(error.location).toMatchObject({ file: 'header.csv', line: 1 });
   });
 
   it('rejects an empty file and a header without rows', () => {
@@ -168,7 +168,7 @@ describe('parseEmberCsv', () => {
   it('refuses another country file', () => {
     const text = `${EMBER_HEADER}\nGermany,DEU,2024-01-01 00:00:00,2024-01-01 01:00:00,60.1\n`;
     const error = expectError(() => parseEmberCsv(text, 'Germany.csv'), 'E_VALUE_INVALID');
-    expect(error.location).toEqual({ file: 'Germany.csv', row: 2, column: 'Country' });
+    expect(error.location).toEqual({ file: 'Germany.csv', line: 2, column: 'Country' });
   });
 
   it('reports rows whose local time disagrees with UTC plus the Irish offset', () => {

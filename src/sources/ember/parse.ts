@@ -8,7 +8,7 @@
  * - runs of 24 or more identical hourly values are flat fills of missing data and become missing;
  * - `Datetime (Local)` is checked against `Datetime (UTC)` and disagreements are reported.
  */
-import { readFile } from 'node:fs/promises';
+import { readTextFile } from '../text-file.js';
 import { DcgridError, ErrorCodes } from '../../lib/errors.js';
 import { HOUR_MS, clockChangeDaysBetween, isoHour, utcToIrishWallMs } from '../../lib/time.js';
 import {
@@ -19,6 +19,7 @@ import {
   utcMsOf,
   type ColumnSpec,
 } from '../csv-lines.js';
+import { checkPhysical } from '../bounds.js';
 import { emptyQuality, type Observation, type ParseOptions, type ParseResult } from '../types.js';
 import { findConstantRuns } from './flat-fills.js';
 
@@ -47,7 +48,7 @@ interface EmberRow {
 }
 
 export async function parseEmberFile(path: string, options: ParseOptions = {}): Promise<ParseResult> {
-  return parseEmberCsv(await readFile(path, 'utf8'), options.displayName ?? path);
+  return parseEmberCsv(await readTextFile(path, options.displayName ?? path), options.displayName ?? path);
 }
 
 export function parseEmberCsv(text: string, file: string): ParseResult {
@@ -97,7 +98,7 @@ function readRows(text: string, file: string): { rows: EmberRow[]; localMismatch
   const first = records.next();
   if (first.done) throw new DcgridError(ErrorCodes.INPUT_EMPTY, 'the file is empty', { file });
   const header = first.value.fields;
-  const col = resolveColumns(header, EMBER_COLUMNS, { file, row: first.value.row });
+  const col = resolveColumns(header, EMBER_COLUMNS, { file, line: first.value.row });
   const rows: EmberRow[] = [];
   const localMismatches: number[] = [];
   for (const { fields, row } of records) {
@@ -108,18 +109,23 @@ function readRows(text: string, file: string): { rows: EmberRow[]; localMismatch
       throw new DcgridError(
         ErrorCodes.VALUE_INVALID,
         `this row is for "${country}" (${iso3}); only Ember's Ireland file (IRL) is read here`,
-        { file, row, column: EMBER_COLUMNS.country.name },
+        { file, line: row, column: EMBER_COLUMNS.country.name },
       );
     }
-    const utc = parseDateTimeCell(cell(col.utc), { file, row, column: EMBER_COLUMNS.utc.name });
+    const utc = parseDateTimeCell(cell(col.utc), { file, line: row, column: EMBER_COLUMNS.utc.name });
     const emberUtc = utcMsOf(utc);
-    const local = parseDateTimeCell(cell(col.local), { file, row, column: EMBER_COLUMNS.local.name });
+    const local = parseDateTimeCell(cell(col.local), { file, line: row, column: EMBER_COLUMNS.local.name });
     if (local.wallMs !== utcToIrishWallMs(emberUtc)) localMismatches.push(row);
-    const value = parseNumberCell(cell(col.price), { file, row, column: EMBER_COLUMNS.price.name });
+    const value = parseNumberCell(cell(col.price), { file, line: row, column: EMBER_COLUMNS.price.name });
+    checkPhysical('price_eur_mwh', value, () => ({ file, line: row, column: EMBER_COLUMNS.price.name }));
     rows.push({ emberUtc, value, row });
   }
-  if (rows.length === 0)
-    throw new DcgridError(ErrorCodes.INPUT_EMPTY, 'the file has a header but no data rows', { file });
+  if (rows.length === 0) {
+    throw new DcgridError(ErrorCodes.INPUT_EMPTY, 'the file has a header but no data rows', {
+      file,
+      line: first.value.row + 1,
+    });
+  }
   return { rows, localMismatches };
 }
 
@@ -136,8 +142,8 @@ function dropDuplicates(rows: EmberRow[], file: string): EmberRow[] {
     if (previous.value !== row.value) {
       throw new DcgridError(
         ErrorCodes.DUPLICATE_CONFLICT,
-        `rows ${previous.row} and ${row.row} both give ${isoHour(row.emberUtc)} with different prices (${previous.value} and ${row.value})`,
-        { file, row: row.row, column: EMBER_COLUMNS.utc.name },
+        `lines ${previous.row} and ${row.row} both give ${isoHour(row.emberUtc)} with different prices (${previous.value} and ${row.value})`,
+        { file, line: row.row, column: EMBER_COLUMNS.utc.name },
       );
     }
   }

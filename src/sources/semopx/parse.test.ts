@@ -177,7 +177,7 @@ describe('SEMOpx Market Results report (EA-001)', () => {
     const text = 'Auction;SEM-IDA1\nMarket;ROI-IDA1\nIndex prices;30;EUR\n2025-10-01T10:00:00Z\n1,5\n';
     const error = errorOf(() => parseSemopxText(text, 'ida.csv'));
     expect(error.code).toBe('E_INPUT_CORRUPT');
-    expect(error.location).toMatchObject({ file: 'ida.csv', row: 1 });
+    expect(error.location).toMatchObject({ file: 'ida.csv', line: 1 });
   });
 
   it('names the row of a price list that does not match its timestamps', () => {
@@ -185,7 +185,7 @@ describe('SEMOpx Market Results report (EA-001)', () => {
       'Auction;SEM-DA\nMarket;ROI-DA\nIndex prices;30;EUR\n2025-10-01T10:00:00Z;2025-10-01T10:30:00Z\n1,5\n';
     const error = errorOf(() => parseSemopxText(text, 'short.csv'));
     expect(error.code).toBe('E_INPUT_CORRUPT');
-    expect(error.location).toEqual({ file: 'short.csv', row: 5 });
+    expect(error.location).toEqual({ file: 'short.csv', line: 5 });
   });
 
   it('names the row and column of text in a price list', () => {
@@ -193,7 +193,7 @@ describe('SEMOpx Market Results report (EA-001)', () => {
       'Auction;SEM-DA\nMarket;ROI-DA\nIndex prices;30;EUR\n2025-10-01T10:00:00Z;2025-10-01T10:30:00Z\n1,5;n/a\n';
     const error = errorOf(() => parseSemopxText(text, 'text.csv'));
     expect(error.code).toBe('E_VALUE_INVALID');
-    expect(error.location).toEqual({ file: 'text.csv', row: 5, column: 'period 2 (2025-10-01T10:30:00Z)' });
+    expect(error.location).toEqual({ file: 'text.csv', line: 5, column: 'period 2 (2025-10-01T10:30:00Z)' });
   });
 
   it('names the JSON path of a bad value and rejects broken JSON', () => {
@@ -202,7 +202,8 @@ describe('SEMOpx Market Results report (EA-001)', () => {
     };
     const error = errorOf(() => parseSemopxText(JSON.stringify(doc), 'bad.json'));
     expect(error.code).toBe('E_VALUE_INVALID');
-    expect(error.location).toEqual({ file: 'bad.json', column: 'rows[0][3][0]' });
+    expect(error.location).toEqual({ file: 'bad.json', entry: 'rows[0][3][0]' });
+    expect(error.message).toMatch(/^bad\.json, JSON rows\[0\]\[3\]\[0\]: /);
     expect(errorOf(() => parseSemopxText('{"rows": [', 'cut.json')).code).toBe('E_INPUT_CORRUPT');
     expect(errorOf(() => parseSemopxText('{"items": []}', 'other.json')).code).toBe('E_INPUT_CORRUPT');
   });
@@ -212,7 +213,7 @@ describe('SEMOpx Market Results report (EA-001)', () => {
     const text = `Auction;SEM-DA\nMarket;ROI-DA\n${block}1,5\n${block}2,5\n`;
     const error = errorOf(() => parseSemopxText(text, 'twice.csv'));
     expect(error.code).toBe('E_DUPLICATE_CONFLICT');
-    expect(error.message).toContain('row 5 and row 8');
+    expect(error.message).toContain('line 5 and line 8');
   });
 });
 
@@ -252,8 +253,8 @@ describe('SEMOpx price table', () => {
       parseSemopxText([...base, row('ROI-DA', '2025-01-01T10:00:00Z', '99')].join('\n'), 't.csv'),
     );
     expect(error.code).toBe('E_DUPLICATE_CONFLICT');
-    expect(error.message).toContain('row 2 and row 4');
-    expect(error.location).toEqual({ file: 't.csv', row: 4, column: 'timestamp_utc' });
+    expect(error.message).toContain('line 2 and line 4');
+    expect(error.location).toEqual({ file: 't.csv', line: 4, column: 'timestamp_utc' });
   });
 
   it('names the row and column of text in a price cell', () => {
@@ -264,7 +265,7 @@ describe('SEMOpx price table', () => {
     ].join('\n');
     const error = errorOf(() => parseSemopxText(text, 'x.csv'));
     expect(error.code).toBe('E_VALUE_INVALID');
-    expect(error.location).toEqual({ file: 'x.csv', row: 3, column: 'index_price_eur_mwh' });
+    expect(error.location).toEqual({ file: 'x.csv', line: 3, column: 'index_price_eur_mwh' });
   });
 
   it('names missing columns, unknown markets and empty files', () => {
@@ -277,7 +278,7 @@ describe('SEMOpx price table', () => {
       parseSemopxText(`${SEMOPX_TABLE_HEADER}\n${row('GB-DA', '2025-01-01T10:00:00Z', '1')}`, 'm.csv'),
     );
     expect(market.code).toBe('E_REGION_UNKNOWN');
-    expect(market.location).toEqual({ file: 'm.csv', row: 2, column: 'market' });
+    expect(market.location).toEqual({ file: 'm.csv', line: 2, column: 'market' });
     expect(errorOf(() => parseSemopxText('', 'e.csv')).code).toBe('E_INPUT_EMPTY');
     expect(errorOf(() => parseSemopxText(`${SEMOPX_TABLE_HEADER}\n`, 'e.csv')).code).toBe('E_INPUT_EMPTY');
   });

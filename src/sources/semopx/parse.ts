@@ -4,7 +4,7 @@
  * price table (`semopx_day_ahead_index_prices_*.csv`). ROI-DA prices become region IE, NI-DA
  * prices region NI (the same all-island prices), as `price_eur_mwh` and `price_gbp_mwh`.
  */
-import { readFile } from 'node:fs/promises';
+import { readTextFile } from '../text-file.js';
 import { DcgridError, ErrorCodes } from '../../lib/errors.js';
 import type { ParseOptions, ParseResult } from '../types.js';
 import { buildSemopxResult } from './prices.js';
@@ -15,7 +15,7 @@ import { readSemopxTable } from './table-csv.js';
 export type SemopxFormat = 'report-csv' | 'report-json' | 'table-csv';
 
 export async function parseSemopxFile(path: string, options: ParseOptions = {}): Promise<ParseResult> {
-  return parseSemopxText(await readFile(path, 'utf8'), options.displayName ?? path);
+  return parseSemopxText(await readTextFile(path, options.displayName ?? path), options.displayName ?? path);
 }
 
 export function parseSemopxText(text: string, file: string): ParseResult {

@@ -3,9 +3,10 @@
  * region, duplicates, the length of each market time unit, GBP prices published as 0, and gaps.
  */
 import type { Region } from '../../config/config.js';
-import { DcgridError, ErrorCodes } from '../../lib/errors.js';
+import { DcgridError, ErrorCodes, type ErrorLocation } from '../../lib/errors.js';
 import { clockChangeDaysBetween, isoHour } from '../../lib/time.js';
 import { emptyQuality, type Observation, type ParseQuality, type ParseResult } from '../types.js';
+import { checkPhysical } from '../bounds.js';
 import { tradingDayNumber, tradingDayOf, tradingDaysWithin } from './trading-day.js';
 
 /** One market time unit's index price as a SEMOpx file gives it. */
@@ -19,9 +20,21 @@ export interface SemopxPrice {
   eur: number | null;
   /** Undefined when the file has no GBP price at all. */
   gbp?: number | null;
-  /** Where it was read, for messages: "row 12" or "rows[1][3][5]". */
+  /** Where it was read, for messages: "line 12" or "rows[1][3][5]". */
   at: string;
+  /** The physical line of a CSV file; undefined for JSON, where `at` is the position. */
   row?: number;
+}
+
+/** An error location for a price: the CSV line and `column`, or the JSON position. */
+export function priceLocation(
+  file: string,
+  price: Pick<SemopxPrice, 'at' | 'row'>,
+  column?: string,
+): ErrorLocation {
+  return price.row !== undefined
+    ? { file, line: price.row, ...(column !== undefined ? { column } : {}) }
+    : { file, entry: price.at };
 }
 
 /** The day-ahead markets; SEM is one all-island market, so both carry the same prices. */
@@ -68,11 +81,15 @@ export function buildSemopxResult(
 function groupByMarket(prices: readonly SemopxPrice[], file: string): Map<string, SemopxPrice[]> {
   const groups = new Map<string, SemopxPrice[]>();
   for (const price of prices) {
+    checkPhysical('price_eur_mwh', price.eur, () => priceLocation(file, price, 'index_price_eur_mwh'));
+    checkPhysical('price_gbp_mwh', price.gbp ?? null, () =>
+      priceLocation(file, price, 'index_price_gbp_mwh'),
+    );
     if (DAY_AHEAD_MARKETS[price.market] === undefined) {
       throw new DcgridError(
         ErrorCodes.REGION_UNKNOWN,
         `market "${price.market}" is not a SEM day-ahead market (ROI-DA or NI-DA)`,
-        { file, row: price.row, column: price.row === undefined ? price.at : 'market' },
+        priceLocation(file, price, 'market'),
       );
     }
     const group = groups.get(price.market) ?? [];
@@ -104,7 +121,7 @@ function dropDuplicates(list: readonly SemopxPrice[], file: string, quality: Par
         ErrorCodes.DUPLICATE_CONFLICT,
         `${previous.at} and ${price.at} both give ${price.market} at ${isoHour(price.tsUtc)} with different prices ` +
           `(EUR ${previous.eur} and ${price.eur})`,
-        { file, row: price.row, column: price.row === undefined ? price.at : 'timestamp_utc' },
+        priceLocation(file, price, 'timestamp_utc'),
       );
     }
     quality.duplicatesDropped++;
@@ -167,7 +184,7 @@ function checkContinuity(
       throw new DcgridError(
         ErrorCodes.INPUT_CORRUPT,
         `${previous.at} (a ${intervals[i - 1]}-min unit from ${isoHour(previous.tsUtc)}) overlaps ${price.at}`,
-        { file, row: price.row },
+        priceLocation(file, price),
       );
     }
     if (price.tsUtc > expected) {

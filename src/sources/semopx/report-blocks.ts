@@ -1,6 +1,6 @@
 /** What the CSV and JSON forms of SEMOpx's Market Results report (EA-001) have in common. */
 import { DcgridError, ErrorCodes, type ErrorLocation } from '../../lib/errors.js';
-import type { SemopxPrice } from './prices.js';
+import { priceLocation, type SemopxPrice } from './prices.js';
 
 /** Section lines naming the market the following blocks belong to (current and older files). */
 export const MARKET_LABELS = new Set(['market', 'market area']);
@@ -43,7 +43,7 @@ export interface BlockPrice {
   intervalMin: number;
   currency: 'EUR' | 'GBP';
   value: number | null;
-  /** Where the value was read ("row 12", "rows[0][3][5]"). */
+  /** Where the value was read ("line 12", "rows[0][3][5]"). */
   at: string;
   row?: number;
 }
@@ -65,7 +65,7 @@ export class PriceCollector {
           ErrorCodes.DUPLICATE_CONFLICT,
           `${previous.at} and ${entry.at} both give the ${entry.market} ${entry.currency} price at ` +
             `${new Date(entry.tsUtc).toISOString()}, differently (${previous.value} and ${entry.value})`,
-          { file: this.file, row: entry.row, column: entry.row === undefined ? entry.at : undefined },
+          priceLocation(this.file, entry),
         );
       }
       this.duplicates++;

@@ -46,7 +46,7 @@ export function readMarketResultCsv(text: string, file: string): ReportRead {
     const { fields, row } = lines[i] as (typeof lines)[number];
     const label = (fields[0] ?? '').trim().toLowerCase();
     if (AUCTION_LABELS.has(label)) {
-      checkDayAhead((fields[1] ?? '').trim(), { file, row });
+      checkDayAhead((fields[1] ?? '').trim(), { file, line: row });
       continue;
     }
     if (MARKET_LABELS.has(label)) {
@@ -69,23 +69,23 @@ export function readMarketResultCsv(text: string, file: string): ReportRead {
         },
       );
     }
-    const resolution = blockResolution(fields[1], { file, row, column: 'Index prices resolution' });
+    const resolution = blockResolution(fields[1], { file, line: row, column: 'Index prices resolution' });
     const currency = (fields[2] ?? '').trim().toUpperCase();
     if (currency !== 'EUR' && currency !== 'GBP') continue;
     dropTrailingEmpty(stamps.fields, values.fields);
     if (stamps.fields.length !== values.fields.length) {
       throw new DcgridError(
         ErrorCodes.INPUT_CORRUPT,
-        `${stamps.fields.length} timestamps (row ${stamps.row}) but ${values.fields.length} prices`,
-        { file, row: values.row },
+        `${stamps.fields.length} timestamps (line ${stamps.row}) but ${values.fields.length} prices`,
+        { file, line: values.row },
       );
     }
     stamps.fields.forEach((stamp, k) => {
       const column = `period ${k + 1}`;
-      const tsUtc = utcMsOf(parseDateTimeCell(stamp, { file, row: stamps.row, column }));
+      const tsUtc = utcMsOf(parseDateTimeCell(stamp, { file, line: stamps.row, column }));
       const value = parseNumberCell(
         values.fields[k] ?? '',
-        { file, row: values.row, column: `${column} (${stamp})` },
+        { file, line: values.row, column: `${column} (${stamp})` },
         true,
       );
       collector.add({
@@ -94,7 +94,7 @@ export function readMarketResultCsv(text: string, file: string): ReportRead {
         intervalMin: resolution,
         currency,
         value,
-        at: `row ${values.row}`,
+        at: `line ${values.row}`,
         row: values.row,
       });
     });

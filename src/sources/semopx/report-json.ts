@@ -56,7 +56,7 @@ export function readMarketResultJson(text: string, file: string): ReportRead {
           'an "Index prices" block comes before any "Market" entry',
           {
             file,
-            column: `rows[${b}][${j - 2}]`,
+            entry: `rows[${b}][${j - 2}]`,
           },
         );
       }
@@ -66,17 +66,17 @@ export function readMarketResultJson(text: string, file: string): ReportRead {
           `${stamps.length} timestamps but ${values.length} prices`,
           {
             file,
-            column: path,
+            entry: path,
           },
         );
       }
-      const intervalMin = blockResolution(entry[1], { file, column: `rows[${b}][${j - 2}][1]` });
+      const intervalMin = blockResolution(entry[1], { file, entry: `rows[${b}][${j - 2}][1]` });
       stamps.forEach((stamp, k) => {
         const tsUtc = utcMsOf(
-          parseDateTimeCell(String(stamp), { file, column: `rows[${b}][${j - 1}][${k}]` }),
+          parseDateTimeCell(String(stamp), { file, entry: `rows[${b}][${j - 1}][${k}]` }),
         );
         const at = `${path}[${k}]`;
-        const value = jsonNumber(values[k], { file, column: at });
+        const value = jsonNumber(values[k], { file, entry: at });
         collector.add({ market: market as string, tsUtc, intervalMin, currency, value, at });
       });
     }
@@ -89,7 +89,7 @@ function isTimestampList(value: unknown): value is unknown[] {
   return Array.isArray(value) && typeof value[0] === 'string' && parseIsoDateTime(value[0]) !== null;
 }
 
-function jsonNumber(value: unknown, where: { file: string; column: string }): number | null {
+function jsonNumber(value: unknown, where: { file: string; entry: string }): number | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'number') {
     if (!Number.isFinite(value))

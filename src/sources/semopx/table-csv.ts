@@ -20,11 +20,11 @@ export function readSemopxTable(text: string, file: string): { prices: SemopxPri
   const records = readCsvRecords(text, { file });
   const first = records.next();
   if (first.done) throw new DcgridError(ErrorCodes.INPUT_EMPTY, 'the file is empty', { file });
-  const col = resolveColumns(first.value.fields, SEMOPX_TABLE_COLUMNS, { file, row: first.value.row });
+  const col = resolveColumns(first.value.fields, SEMOPX_TABLE_COLUMNS, { file, line: first.value.row });
   const prices: SemopxPrice[] = [];
   for (const { fields, row } of records) {
     const cell = (index: number) => fields[index] ?? '';
-    const where = (column: string) => ({ file, row, column });
+    const where = (column: string) => ({ file, line: row, column });
     // timestamp_utc is the start of the unit in UTC; a value without "Z" is read as UTC too.
     const ts = parseDateTimeCell(cell(col.timestamp), where(SEMOPX_TABLE_COLUMNS.timestamp.name));
     prices.push({
@@ -33,12 +33,15 @@ export function readSemopxTable(text: string, file: string): { prices: SemopxPri
       intervalMin: null,
       eur: parseNumberCell(cell(col.eur), where(SEMOPX_TABLE_COLUMNS.eur.name)),
       gbp: col.gbp < 0 ? undefined : parseNumberCell(cell(col.gbp), where(SEMOPX_TABLE_COLUMNS.gbp.name)),
-      at: `row ${row}`,
+      at: `line ${row}`,
       row,
     });
   }
   if (prices.length === 0) {
-    throw new DcgridError(ErrorCodes.INPUT_EMPTY, 'the file has a header but no data rows', { file });
+    throw new DcgridError(ErrorCodes.INPUT_EMPTY, 'the file has a header but no data rows', {
+      file,
+      line: first.value.row + 1,
+    });
   }
   return { prices, rowsRead: prices.length };
 }

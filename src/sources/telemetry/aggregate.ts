@@ -137,7 +137,7 @@ function checkGrid(site: SortedSite, stepMin: number, file: string): void {
       throw new DcgridError(
         ErrorCodes.VALUE_INVALID,
         `${new Date(ts).toISOString()} is not on the ${stepMin}-minute grid of this file`,
-        { file, row: site.readings.get(ts)?.row, column: 'timestamp' },
+        { file, line: site.readings.get(ts)?.row, column: 'timestamp' },
       );
     }
   }

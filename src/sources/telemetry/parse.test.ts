@@ -87,7 +87,7 @@ describe('telemetry CSV: columns, steps and regions', () => {
       parseTelemetryCsv('timestamp,mw,Region\n2025-01-01T00:00:00Z,1,GB\n', 'gb.csv'),
     );
     expect(error.code).toBe('E_REGION_UNKNOWN');
-    expect(error.location).toEqual({ file: 'gb.csv', row: 2, column: 'Region' });
+    expect(error.location).toEqual({ file: 'gb.csv', line: 2, column: 'Region' });
   });
 
   it('leaves a total missing where a site in service has no reading, not where it had not started', () => {
@@ -109,11 +109,24 @@ describe('telemetry CSV: columns, steps and regions', () => {
     );
   });
 
-  it('drops naive local times inside the spring gap and counts them', () => {
+  it('refuses a value at a naive local time inside the spring gap, naming the line', () => {
     const text = [
       'timestamp,mw',
       '2025-03-30 00:45:00,20',
       '2025-03-30 01:30:00,21',
+      '2025-03-30 02:00:00,22',
+    ].join('\n');
+    const error = errorOf(() => parseTelemetryCsv(text, 'spring.csv'));
+    expect(error.code).toBe('E_VALUE_INVALID');
+    expect(error.location).toEqual({ file: 'spring.csv', line: 3, column: 'timestamp' });
+    expect(error.message).toContain('never happened');
+  });
+
+  it('drops empty lines at naive local times inside the spring gap and counts them', () => {
+    const text = [
+      'timestamp,mw',
+      '2025-03-30 00:45:00,20',
+      '2025-03-30 01:30:00,',
       '2025-03-30 02:00:00,22',
     ].join('\n');
     const result = parseTelemetryCsv(text, 'spring.csv');
@@ -124,7 +137,7 @@ describe('telemetry CSV: columns, steps and regions', () => {
     ]);
     expect(result.records.every((r) => r.intervalMin === 15)).toBe(true);
     expect(result.quality.notes).toContain(
-      'dropped 1 row(s) whose local time never happened (spring clock change): rows 3',
+      'dropped 1 empty row(s) whose local time never happened (spring clock change): lines 3',
     );
   });
 });
@@ -142,7 +155,7 @@ describe('telemetry CSV: bad input', () => {
         parseTelemetryCsv(`timestamp,mw\n2025-01-01T00:00:00Z,1\n${line}\n`, 'bad.csv'),
       );
       expect(error.code).toBe('E_VALUE_INVALID');
-      expect(error.location).toEqual({ file: 'bad.csv', row: 3, column });
+      expect(error.location).toEqual({ file: 'bad.csv', line: 3, column });
       expect(error.message).toContain(message);
     }
   });
@@ -152,7 +165,7 @@ describe('telemetry CSV: bad input', () => {
     expect(parseTelemetryCsv(`${base}2025-01-01T00:00:00Z,1,a\n`, 'r.csv').quality.duplicatesDropped).toBe(1);
     const error = errorOf(() => parseTelemetryCsv(`${base}2025-01-01T00:00:00+00:00,9,a\n`, 'c.csv'));
     expect(error.code).toBe('E_DUPLICATE_CONFLICT');
-    expect(error.message).toContain('rows 2 and 4');
+    expect(error.message).toContain('lines 2 and 4');
   });
 
   it('refuses sites metered at different steps and readings off the grid', () => {
@@ -168,7 +181,7 @@ describe('telemetry CSV: bad input', () => {
     const offGrid = ['timestamp,mw', ...[0, 15, 37, 45, 60, 75, 90, 105].map((m) => `${at(m)},1`)].join('\n');
     const error = errorOf(() => parseTelemetryCsv(offGrid, 'o.csv'));
     expect(error.code).toBe('E_VALUE_INVALID');
-    expect(error.location).toEqual({ file: 'o.csv', row: 4, column: 'timestamp' });
+    expect(error.location).toEqual({ file: 'o.csv', line: 4, column: 'timestamp' });
   });
 
   it('names missing columns and rejects empty files', () => {

@@ -8,9 +8,10 @@ import { clockChangeDaysBetween } from '../../lib/time.js';
  *   region              optional: IE (or ROI), NI or ALL; IE when absent or empty
  * The step (5, 15, 30, 60 min...) is read from the spacing of the timestamps.
  */
-import { readFile } from 'node:fs/promises';
+import { readTextFile } from '../text-file.js';
 import { REGIONS, type Region } from '../../config/config.js';
 import { DcgridError, ErrorCodes } from '../../lib/errors.js';
+import { checkPhysical } from '../bounds.js';
 import { parseDateTimeCell, parseNumberCell, readCsvRecords, resolveColumns } from '../csv-lines.js';
 import { emptyQuality, type ParseOptions, type ParseResult } from '../types.js';
 import { sumSites, type SiteSeries } from './aggregate.js';
@@ -26,7 +27,10 @@ export const TELEMETRY_COLUMNS = {
 const REGION_ALIASES: Readonly<Record<string, Region>> = { ROI: 'IE' };
 
 export async function parseTelemetryFile(path: string, options: ParseOptions = {}): Promise<ParseResult> {
-  return parseTelemetryCsv(await readFile(path, 'utf8'), options.displayName ?? path);
+  return parseTelemetryCsv(
+    await readTextFile(path, options.displayName ?? path),
+    options.displayName ?? path,
+  );
 }
 
 export function parseTelemetryCsv(text: string, file: string): ParseResult {
@@ -34,7 +38,7 @@ export function parseTelemetryCsv(text: string, file: string): ParseResult {
   const first = records.next();
   if (first.done) throw new DcgridError(ErrorCodes.INPUT_EMPTY, 'the file is empty', { file });
   const header = first.value.fields;
-  const col = resolveColumns(header, TELEMETRY_COLUMNS, { file, row: first.value.row });
+  const col = resolveColumns(header, TELEMETRY_COLUMNS, { file, line: first.value.row });
   const columnName = (index: number) => (header[index] ?? '').trim();
   const [tsColumn, mwColumn, regionColumn] = [
     columnName(col.timestamp),
@@ -48,18 +52,27 @@ export function parseTelemetryCsv(text: string, file: string): ParseResult {
     quality.rowsRead++;
     const cell = (index: number) => (index < 0 ? '' : (fields[index] ?? '').trim());
     const site = cell(col.site);
-    const region = regionOf(cell(col.region), { file, row, column: regionColumn });
-    const stamp = parseDateTimeCell(cell(col.timestamp), { file, row, column: tsColumn });
-    const mw = parseNumberCell(cell(col.mw), { file, row, column: mwColumn });
+    const region = regionOf(cell(col.region), { file, line: row, column: regionColumn });
+    const stamp = parseDateTimeCell(cell(col.timestamp), { file, line: row, column: tsColumn });
+    const mw = parseNumberCell(cell(col.mw), { file, line: row, column: mwColumn });
     if (mw !== null && mw < 0) {
       throw new DcgridError(ErrorCodes.VALUE_INVALID, `a metered load cannot be negative (${mw} MW)`, {
         file,
-        row,
+        line: row,
         column: mwColumn,
       });
     }
+    checkPhysical('dc_load_mw', mw, () => ({ file, line: row, column: mwColumn }));
     const tsUtc = clock.toUtc(stamp, site, row);
-    if (tsUtc === null) continue;
+    if (tsUtc === null) {
+      if (mw === null) continue;
+      throw new DcgridError(
+        ErrorCodes.VALUE_INVALID,
+        `"${cell(col.timestamp)}" is a local time that never happened (the hour skipped when the clocks ` +
+          `go forward), yet it carries ${mw} MW; give the time with its offset or drop the line`,
+        { file, line: row, column: tsColumn },
+      );
+    }
     if (mw === null) quality.emptyValues++;
     const readings = series.of(region, site).readings;
     const previous = readings.get(tsUtc);
@@ -68,14 +81,17 @@ export function parseTelemetryCsv(text: string, file: string): ParseResult {
     else {
       throw new DcgridError(
         ErrorCodes.DUPLICATE_CONFLICT,
-        `rows ${previous.row} and ${row} give ${site === '' ? 'the load' : `site "${site}"`} at ` +
+        `lines ${previous.row} and ${row} give ${site === '' ? 'the load' : `site "${site}"`} at ` +
           `${new Date(tsUtc).toISOString()} differently (${previous.mw} and ${mw} MW)`,
-        { file, row, column: mwColumn },
+        { file, line: row, column: mwColumn },
       );
     }
   }
   if (quality.rowsRead === 0) {
-    throw new DcgridError(ErrorCodes.INPUT_EMPTY, 'the file has a header but no data rows', { file });
+    throw new DcgridError(ErrorCodes.INPUT_EMPTY, 'the file has a header but no data rows', {
+      file,
+      line: first.value.row + 1,
+    });
   }
   const summed = sumSites(series.all(), file);
   addClockNotes(quality, clock);
@@ -112,7 +128,7 @@ class SeriesIndex {
   }
 }
 
-function regionOf(text: string, where: { file: string; row: number; column: string }): Region {
+function regionOf(text: string, where: { file: string; line: number; column: string }): Region {
   if (text === '') return 'IE';
   const upper = text.toUpperCase();
   const region = REGION_ALIASES[upper] ?? (REGIONS as readonly string[]).find((r) => r === upper);
@@ -129,7 +145,7 @@ function addClockNotes(quality: ParseResult['quality'], clock: TelemetryClock): 
   quality.dstGapRowsDropped = clock.gapRows.length;
   if (clock.gapRows.length > 0) {
     quality.notes.push(
-      `dropped ${clock.gapRows.length} row(s) whose local time never happened (spring clock change): rows ${clock.gapRows.slice(0, 10).join(', ')}`,
+      `dropped ${clock.gapRows.length} empty row(s) whose local time never happened (spring clock change): lines ${clock.gapRows.slice(0, 10).join(', ')}`,
     );
   }
   if (clock.secondOccurrences > 0) {
