@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { STRESS_COMPONENT_COLUMNS } from '../store/migrations/0005_stress_components.js';
+import { STRESS_COMPONENT_COLUMNS } from '../store/migrations/0006_stress_components.js';
 import { FEATURE_COLUMNS, featureRowValues, NUMERIC_FEATURE_COLUMNS, type FeatureRow } from './columns.js';
 
 /** Column names of dcgrid.features_hourly as 0001 creates them, then the columns later migrations add. */
