@@ -41,6 +41,20 @@ fetch_tarball() {
 
 bash "$HERE/debian-base.sh"
 
+# Build inputs that live outside the repository on this machine (both ignored by git):
+# this machine's extra CA certificates (a TLS-intercepting egress proxy) for `npm ci` in image
+# builds, and MLflow's source for the local MLflow image.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  cp /usr/local/share/ca-certificates/*.crt "$HERE/../build-ca/"
+fi
+MLFLOW_SRC=${MLFLOW_SERVER_SRC:-$HERE/../../../shared/tools/mlflow-server}
+if [ ! -d "$HERE/mlflow-local/mlflow-server/src" ]; then
+  [ -d "$MLFLOW_SRC/src" ] || { log "MLflow source not found at $MLFLOW_SRC (set MLFLOW_SERVER_SRC)"; exit 1; }
+  mkdir -p "$HERE/mlflow-local/mlflow-server"
+  cp -a "$MLFLOW_SRC/src" "$MLFLOW_SRC/pydeps" "$HERE/mlflow-local/mlflow-server/"
+  chmod -R u+w "$HERE/mlflow-local/mlflow-server"
+fi
+
 if [ "${FORCE:-0}" != 1 ] && docker image inspect "$NODE_TAG" >/dev/null 2>&1; then
   log "$NODE_TAG present"; exit 0
 fi

@@ -26,7 +26,7 @@ mount_check = false
 bind_ip = 127.0.0.1
 bind_port = $p
 swift_dir = $ETC
-user = root
+user = $(id -un)
 workers = 1
 log_level = WARNING
 [pipeline:main]
@@ -40,7 +40,7 @@ cat >"$ETC/proxy-server.conf" <<CONF
 bind_ip = 0.0.0.0
 bind_port = 9000
 swift_dir = $ETC
-user = root
+user = $(id -un)
 workers = 2
 log_level = WARNING
 [pipeline:main]
@@ -78,7 +78,7 @@ use = egg:swift#dlo
 use = egg:swift#versioned_writes
 CONF
 pids=()
-memcached -u nobody -l 127.0.0.1 -p 11211 -m 64 & pids+=($!)
+memcached -l 127.0.0.1 -p 11211 -m 64 & pids+=($!)
 for n in account container object proxy; do
   "swift-$n-server" "$ETC/$n-server.conf" & pids+=($!)
 done

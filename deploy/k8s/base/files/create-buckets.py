@@ -12,7 +12,8 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-endpoint = os.environ["S3_ENDPOINT"]
+# An empty S3_ENDPOINT means AWS S3 itself.
+endpoint = os.environ.get("S3_ENDPOINT") or None
 region = os.environ.get("AWS_REGION", "us-east-1")
 buckets = [b.strip() for b in os.environ["S3_BUCKETS"].split(",") if b.strip()]
 deadline = time.monotonic() + float(os.environ.get("S3_WAIT_S", "120"))
@@ -41,7 +42,7 @@ def ensure(bucket: str) -> str:
 for bucket in buckets:
     while True:
         try:
-            print(f"s3-init: bucket {bucket} {ensure(bucket)} at {endpoint}", flush=True)
+            print(f"s3-init: bucket {bucket} {ensure(bucket)} at {endpoint or 'AWS S3'}", flush=True)
             break
         except (BotoCoreError, ClientError) as error:
             if time.monotonic() > deadline:
