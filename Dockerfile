@@ -20,7 +20,8 @@ RUN set -e; \
     fi; \
     bash scripts/install-deps.sh npm
 COPY . .
-RUN npm run build && npm prune --omit=dev && rm -rf /root/.npm /tmp/build-ca /tmp/build-ca.pem
+# web/dist: the built dashboard, when the build makes one (served by `dcgrid serve`).
+RUN npm run build && mkdir -p web/dist && npm prune --omit=dev && rm -rf /root/.npm /tmp/build-ca /tmp/build-ca.pem
 
 FROM ${BASE_IMAGE}
 COPY scripts/install-deps.sh scripts/debian-packages.txt /app/scripts/
@@ -30,6 +31,7 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/bin bin
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
+COPY --from=build /app/web/dist web/dist
 # The base image's unprivileged `node` user (uid 1000) owns the state folder, nothing else.
 RUN ln -s /app/bin/dcgrid.js /usr/local/bin/dcgrid && mkdir -p /data && chown 1000:1000 /data
 ARG DCGRID_GIT_COMMIT=
