@@ -13,7 +13,7 @@ TARGET ?=
 BENCHES ?= features ingest eirgrid-sources xgb backtest tft
 
 .PHONY: help demo test bench validate-k8s e2e env local-images compose-up data train pipeline compose-logs compose-down \
-	k3s-up k3s-images k3s-bootstrap k3s-ingest k3s-train k3s-pipeline k3s-status k3s-nodes k3s-forward k3s-run k3s-down
+	k3s-up k3s-images k3s-secrets k3s-bootstrap k3s-ingest k3s-train k3s-pipeline k3s-status k3s-nodes k3s-forward k3s-run k3s-down
 
 help: ## this list
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -67,6 +67,9 @@ k3s-up: ## k3s in Docker, pinned kubeconfig deploy/k8s/k3s/kubeconfig.yaml
 
 k3s-images: ## build dcgrid images and import them into k3s (OFFLINE=1: every image)
 	$(K3S) images
+
+k3s-secrets: .env ## overlays/k3s/secrets.env (the Secret's source) from .env
+	$(K3S) secrets
 
 k3s-bootstrap: .env ## Secret from .env, services applied, wait for PostgreSQL, MinIO, MLflow
 	$(K3S) bootstrap
