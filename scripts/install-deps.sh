@@ -2,6 +2,7 @@
 # What dcgrid needs installed, in one place for every machine and the container image:
 #   install-deps.sh apt [runtime|all]   Debian packages from scripts/debian-packages.txt (missing ones only)
 #   install-deps.sh npm                 the npm packages of package-lock.json (npm ci)
+#   install-deps.sh list [runtime|all]  print the Debian packages of that scope
 # scripts/setup.sh runs `apt all` and `npm`; the Dockerfile runs `npm` in its build stage and
 # `apt runtime` in the image. apt-get is retried: a mirror hiccup should not fail a build or CI.
 set -euo pipefail
@@ -50,5 +51,6 @@ install_npm() {
 case "${1:-}" in
   apt) install_apt "${2:-all}" ;;
   npm) install_npm ;;
-  *) echo "usage: $0 apt [runtime|all] | npm" >&2; exit 2 ;;
+  list) packages "${2:-all}" ;;
+  *) echo "usage: $0 apt [runtime|all] | npm | list [runtime|all]" >&2; exit 2 ;;
 esac
