@@ -20,8 +20,16 @@ RUN set -e; \
     fi; \
     bash scripts/install-deps.sh npm
 COPY . .
-# web/dist: the built dashboard, when the build makes one (served by `dcgrid serve`).
-RUN npm run build && mkdir -p web/dist && npm prune --omit=dev && rm -rf /root/.npm /tmp/build-ca /tmp/build-ca.pem
+# web/dist: the built dashboard, when the build makes one (served by `dcgrid serve`). Then only
+# what runs: no dev packages, source maps (about 200 MB) or type declarations, and koffi's native
+# library for this platform only.
+RUN npm run build && mkdir -p web/dist && npm prune --omit=dev \
+ && find node_modules -type f \( -name '*.map' -o -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' \) -delete \
+ && koffi=node_modules/koffi/build/koffi \
+ && if [ -d "$koffi/linux_$(node -p process.arch)" ]; then \
+      find "$koffi" -mindepth 1 -maxdepth 1 ! -name "linux_$(node -p process.arch)" -exec rm -rf {} +; \
+    fi \
+ && rm -rf /root/.npm /tmp/build-ca /tmp/build-ca.pem
 
 FROM ${BASE_IMAGE}
 COPY scripts/install-deps.sh scripts/debian-packages.txt /app/scripts/
