@@ -152,6 +152,18 @@ node -e '
   console.error(`e2e: MLflow experiments: ${mine.map((e) => e.name).join(", ")} (artifacts ${mine[0].artifact_location})`);
 ' "$work/experiments.json"
 
+log "the model store and MLflow's artifacts are in S3"
+compose run --rm --no-deps --entrypoint python3 s3-init -c '
+import os, sys, boto3
+s3 = boto3.client("s3", endpoint_url=os.environ["S3_ENDPOINT"], region_name=os.environ["AWS_REGION"],
+                  aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"], aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])
+for bucket in os.environ["S3_BUCKETS"].split(","):
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
+    print(f"e2e: s3://{bucket}: {len(keys)} objects, e.g. {keys[:1]}", file=sys.stderr)
+    if not any(k.endswith("_COMPLETE") or "/artifacts/" in k for k in keys):
+        sys.exit(f"e2e: no model files in s3://{bucket}")
+'
+
 log "down"
 compose down -v --remove-orphans >/dev/null
 total_s=$(($(date +%s) - START))
