@@ -46,11 +46,12 @@ ARG DCGRID_GIT_COMMIT=
 ENV NODE_ENV=production \
     DCGRID_HOME=/data \
     DCGRID_GIT_COMMIT=${DCGRID_GIT_COMMIT} \
+    API_HOST=0.0.0.0 \
     API_PORT=8080 \
     OMP_WAIT_POLICY=PASSIVE
 USER 1000:1000
 EXPOSE 8080
-HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+HEALTHCHECK --interval=15s --timeout=20s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.API_PORT}/healthz`).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["dcgrid"]
 CMD ["serve"]
