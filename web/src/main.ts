@@ -66,10 +66,14 @@ async function render(): Promise<void> {
         return chart.element;
       },
     });
+    // Charts draw when their size is known (a ResizeObserver callback, before the next paint).
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
     if (controller.signal.aborted) return;
     main.dataset.state = main.querySelector('.error') ? 'error' : 'ready';
+    performance.mark(`dcgrid:${view}:${main.dataset.state}`);
   } catch (error) {
     if (controller.signal.aborted) return;
+    for (const note of main.querySelectorAll('.loading')) note.remove();
     main.append(errorBox(`The ${views[view].title} view failed`, error));
     main.dataset.state = 'error';
   }
