@@ -10,6 +10,7 @@ import 'uplot/dist/uPlot.min.css';
 import { downloadCsv, seriesCsv, toCsv, type CsvCell } from '../lib/csv.js';
 import { h } from '../lib/dom.js';
 import { downsampleMinMax, type Reducer } from '../lib/downsample.js';
+import { timeTickLabels } from '../lib/format.js';
 
 export interface ChartSeries {
   key: string;
@@ -114,6 +115,8 @@ function drawOverlays(spec: ChartSpec): uPlot.Hooks.Arrays {
         ctx.save();
         ctx.lineWidth = 1.5 * devicePixelRatio;
         ctx.font = `${12 * devicePixelRatio}px system-ui, sans-serif`;
+        ctx.textAlign = 'left';
+        ctx.textBaseline = 'alphabetic';
         for (const t of spec.thresholds ?? []) {
           const y = u.valToPos(t.value, 'y', true);
           if (y < u.bbox.top || y > u.bbox.top + u.bbox.height) continue;
@@ -174,7 +177,17 @@ function options(spec: ChartSpec, width: number): uPlot.Options {
       fill: b.fill,
     })),
     axes: [
-      { stroke: '#1f2937', grid: { stroke: '#e5e7eb' }, ...(spec.xLabel ? { label: spec.xLabel } : {}) },
+      {
+        stroke: '#1f2937',
+        grid: { stroke: '#e5e7eb' },
+        ...(spec.xLabel ? { label: spec.xLabel } : {}),
+        ...(spec.xKind === 'time'
+          ? {
+              values: (u: uPlot, splits: number[]) =>
+                timeTickLabels(splits, (u.scales['x']?.max ?? 0) - (u.scales['x']?.min ?? 0)),
+            }
+          : {}),
+      },
       { stroke: '#1f2937', grid: { stroke: '#e5e7eb' }, label: spec.yLabel, size: 64 },
     ],
     legend: { live: true },

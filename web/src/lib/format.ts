@@ -32,3 +32,17 @@ export function fmtAge(fromMs: number, toMs: number): string {
 export function parseTime(text: string): number {
   return new Date(text).getTime();
 }
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** UTC tick labels, 24-hour clock: "14:00" inside a day, "3 Nov" at midnight, the year on 1 January. */
+export function timeTickLabels(splits: readonly number[], spanSeconds: number): string[] {
+  return splits.map((s) => {
+    const d = new Date(s * 1000);
+    const day = `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`;
+    const midnight = d.getUTCHours() === 0 && d.getUTCMinutes() === 0;
+    if (midnight && d.getUTCDate() === 1 && d.getUTCMonth() === 0) return `${day} ${d.getUTCFullYear()}`;
+    if (spanSeconds > 10 * 86_400 || midnight) return day;
+    return `${String(d.getUTCHours()).padStart(2, '0')}:00`;
+  });
+}

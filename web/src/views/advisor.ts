@@ -92,7 +92,7 @@ function formElement(ctx: ViewContext, form: FormState): HTMLFormElement {
   const el = h(
     'form',
     { class: 'controls', 'aria-label': 'flexible job', novalidate: true },
-    regionPicker(ctx, form.region),
+    h('fieldset', {}, h('legend', {}, 'Where'), regionPicker(ctx, form.region)),
     h(
       'fieldset',
       {},

@@ -76,6 +76,11 @@ export function card(
     'div',
     { class: 'card', ...attrs },
     h('div', { class: 'label' }, label),
-    h('div', {}, h('span', { class: 'value' }, value), unit ? h('span', { class: 'unit' }, unit) : null),
+    h(
+      'div',
+      {},
+      h('span', { class: value.length > 9 ? 'value long' : 'value' }, value),
+      unit ? h('span', { class: 'unit' }, unit) : null,
+    ),
   );
 }

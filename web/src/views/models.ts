@@ -101,13 +101,29 @@ function registryTable(versions: ModelVersion[]): HTMLElement {
   );
 }
 
-function backtestSection(ctx: ViewContext, target: string, backtest: Backtest): HTMLElement {
+/** Each model's newest backtest: the pipeline backtests each model when it trains it. */
+function latestPerModel(backtests: readonly Backtest[]): Array<{ model: string; backtest: Backtest }> {
+  const seen = new Map<string, Backtest>();
+  for (const b of backtests)
+    for (const model of Object.keys(b.models)) if (!seen.has(model)) seen.set(model, b);
+  return [...seen.entries()]
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([model, backtest]) => ({ model, backtest }));
+}
+
+function backtestSection(
+  ctx: ViewContext,
+  region: string,
+  target: string,
+  backtests: readonly Backtest[],
+): HTMLElement {
   const metric = pick(ctx.params, 'metric', METRICS, 'mase');
-  const names = Object.keys(backtest.models).sort();
-  const x = Array.from({ length: backtest.horizon }, (_, i) => i + 1);
+  const latest = latestPerModel(backtests);
+  const horizon = Math.max(...latest.map((l) => l.backtest.horizon));
+  const x = Array.from({ length: horizon }, (_, i) => i + 1);
   const chart = renderChart({
-    id: `models-backtest-${backtest.region}-${target}-${metric}`,
-    title: `${metric.toUpperCase()} by horizon, every model of the backtest of ${fmtHour(backtest.createdAt)}`,
+    id: `models-backtest-${region}-${target}-${metric}`,
+    title: `${metric.toUpperCase()} by horizon, each model's latest backtest`,
     x,
     xKind: 'number',
     xLabel: 'horizon (h)',
@@ -119,14 +135,15 @@ function backtestSection(ctx: ViewContext, target: string, backtest: Backtest): 
           : metric === 'smape'
             ? '%'
             : columnInfo(target).unit,
-    series: names.map((name, i) => ({
-      key: name,
-      label: name,
-      values: x.map((hh) => backtest.models[name]!.byHorizon[hh - 1]?.[metric] ?? Number.NaN),
+    series: latest.map(({ model, backtest }, i) => ({
+      key: model,
+      label: model,
+      values: x.map((hh) => backtest.models[model]!.byHorizon[hh - 1]?.[metric] ?? Number.NaN),
       color: PALETTE.models[i % PALETTE.models.length]!,
     })),
     height: 240,
   });
+  const originsText = (b: Backtest) => `${b.origins} from ${fmtHour(b.firstOrigin)}`;
   return h(
     'div',
     {},
@@ -143,21 +160,23 @@ function backtestSection(ctx: ViewContext, target: string, backtest: Backtest): 
     ),
     ctx.keep(chart),
     table(
-      ['model', 'scope', ...METRICS.map((m) => m.toUpperCase()), 'points'],
-      names.flatMap((name) => {
-        const m = backtest.models[name]!;
+      ['model', 'scope', ...METRICS.map((m) => m.toUpperCase()), 'points', 'origins'],
+      latest.flatMap(({ model, backtest }) => {
+        const m = backtest.models[model]!;
         return [
           [
-            name,
+            model,
             'day ahead (1-24 h)',
             ...METRICS.map((k) => fmtNumber(m.dayAhead[k], 3)),
             fmtNumber(m.dayAhead['n']),
+            originsText(backtest),
           ],
           [
-            name,
+            model,
             `week ahead (1-${backtest.horizon} h)`,
             ...METRICS.map((k) => fmtNumber(m.weekAhead[k], 3)),
             fmtNumber(m.weekAhead['n']),
+            originsText(backtest),
           ],
         ];
       }),
@@ -199,15 +218,14 @@ export const modelsView: View = {
       fetchBacktests({ region, target }, ctx.signal),
       ...learned.map((v) => fetchModelDetails(v, ctx.signal)),
     ]);
-    const backtest = backtests?.status === 'fulfilled' ? backtests.value[0] : undefined;
     body.replaceChildren(
       h('h2', {}, `Registry: ${columnInfo(target).label}, ${region}`),
       registryTable(versions),
       h('h2', {}, 'Backtest metrics per model and horizon'),
       backtests?.status === 'rejected'
         ? errorBox('The backtests could not be loaded', backtests.reason)
-        : backtest
-          ? backtestSection(ctx, target, backtest)
+        : backtests && backtests.value.length > 0
+          ? backtestSection(ctx, region, target, backtests.value)
           : emptyNote('No backtest for this target yet.'),
       h('h2', {}, 'What the learned models use'),
       ...(learned.length === 0
