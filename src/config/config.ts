@@ -82,8 +82,17 @@ const schema = z.object({
   AWS_SECRET_ACCESS_KEY: z.string().optional(),
   AWS_REGION: z.string().default('us-east-1'),
   MLFLOW_TRACKING_URI: z.string().optional(),
-  API_PORT: positiveInt.max(65535).default(8080),
-  API_TOKEN: z.string().optional(),
+  API_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // Origins allowed by CORS: '*', or a comma-separated list of origins; unset: no CORS headers.
+  API_CORS_ORIGINS: csv(z.string()).optional(),
+  API_SECURITY_HEADERS: z
+    .enum(['on', 'off', 'true', 'false', '1', '0'])
+    .transform((v) => v === 'on' || v === 'true' || v === '1')
+    .default(true),
+  // How often the API checks whether forecasts, champions or features changed (its cache).
+  API_CACHE_CHECK_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
   STRESS_WEIGHTS: stressWeights.default({
     ramp: 0.4,
     renew_var: 0.4,

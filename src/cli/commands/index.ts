@@ -6,6 +6,7 @@ import { registerIngest } from './ingest.js';
 import { registerModelsCommand } from './models.js';
 import { registerPipeline } from './pipeline.js';
 import { registerSchedule } from './schedule.js';
+import { registerServe } from './serve.js';
 import { registerTrain } from './train.js';
 
 /** Every CLI command registers itself here, in the order of the data flow. */
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerPipeline(program);
   registerModelsCommand(program);
   registerSchedule(program);
+  registerServe(program);
 }

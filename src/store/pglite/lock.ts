@@ -37,10 +37,15 @@ export async function acquireDatabaseLock(dataDir: string, owner: string): Promi
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = await readLock(path);
       if (holder && isAlive(holder.pid)) {
+        const byServer = holder.owner.startsWith('dcgrid serve');
         throw new DcgridError(
           ErrorCodes.DATABASE_LOCKED,
-          `the embedded database at ${dataDir} is in use by process ${holder.pid} (${holder.owner}, since ${holder.since}). ` +
-            'PGlite allows one process at a time: stop that process, or set DATABASE_URL to a PostgreSQL server that many processes can share.',
+          byServer
+            ? `the API server (${holder.owner}, process ${holder.pid}, since ${holder.since}) holds the embedded database at ${dataDir}. ` +
+                'Use the API instead (GET /api/forecast, /api/models, /api/data/report; POST /api/pipeline/runs, /api/models/promote, ' +
+                '/api/models/rollback with API_TOKEN; docs/API.md), stop the server, or set DATABASE_URL to a PostgreSQL server that many processes can share.'
+            : `the embedded database at ${dataDir} is in use by process ${holder.pid} (${holder.owner}, since ${holder.since}). ` +
+                'PGlite allows one process at a time: stop that process, or set DATABASE_URL to a PostgreSQL server that many processes can share.',
         );
       }
       await rm(path, { force: true });

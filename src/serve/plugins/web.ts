@@ -1,0 +1,17 @@
+/**
+ * The dashboard hook: when the built web app exists (web/dist, or `webRoot`), it is served at `/`
+ * with its files; the API and docs keep their own prefixes. Without it, `/` points to the docs.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+
+export async function registerWeb(app: FastifyInstance, webRoot: string): Promise<void> {
+  const root = resolve(webRoot);
+  if (existsSync(resolve(root, 'index.html'))) {
+    await app.register(fastifyStatic, { root, prefix: '/', wildcard: false, decorateReply: false });
+    return;
+  }
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/api/docs'));
+}
