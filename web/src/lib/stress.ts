@@ -1,15 +1,10 @@
-/** Stress bands from a score and the alert threshold (docs/FEATURES.md: bands one z apart, "high" from the threshold). */
+/** Stress bands from a score and the band edges the API gives (GET /api/stress/alerts `bands`). */
 import type { StressBand } from '../api/catalog.js';
 
 export interface BandEdges {
   elevated: number;
   high: number;
   critical: number;
-}
-
-/** With the default threshold 2: elevated from 1, high from 2, critical from 3. */
-export function bandEdges(threshold: number): BandEdges {
-  return { elevated: threshold - 1, high: threshold, critical: threshold + 1 };
 }
 
 export function bandOf(score: number | null | undefined, edges: BandEdges): StressBand | null {

@@ -13,7 +13,7 @@ import {
 } from '../api/endpoints.js';
 import { emptyNote, errorBox, h } from '../lib/dom.js';
 import { fmtAge, fmtHour, fmtNumber } from '../lib/format.js';
-import { bandEdges, bandOf } from '../lib/stress.js';
+import { bandOf, type BandEdges } from '../lib/stress.js';
 import { HOUR, card, loading } from './common.js';
 import type { View } from './view.js';
 
@@ -43,8 +43,7 @@ function latestText(frame: FeatureFrame, column: string): string | null {
   return null;
 }
 
-function strip(forecast: ForecastSeries, threshold: number): HTMLElement {
-  const edges = bandEdges(threshold);
+function strip(forecast: ForecastSeries, edges: BandEdges): HTMLElement {
   const cells = forecast.ts.map((t, i) => {
     const band = bandOf(forecast.p50[i], edges);
     const colour = band ? BAND_COLOURS[band] : '#e5e7eb';
@@ -79,7 +78,7 @@ function strip(forecast: ForecastSeries, threshold: number): HTMLElement {
 async function regionPanel(
   region: Region,
   to: number,
-  threshold: number,
+  edges: BandEdges,
   signal: AbortSignal,
 ): Promise<HTMLElement> {
   const [features, forecast] = await Promise.allSettled([
@@ -96,7 +95,7 @@ async function regionPanel(
   } else {
     const frame = features.value;
     const stress = latest(frame, 'stress_score');
-    const band = latestText(frame, 'stress_band') ?? bandOf(stress?.value, bandEdges(threshold)) ?? 'unknown';
+    const band = latestText(frame, 'stress_band') ?? bandOf(stress?.value, edges) ?? 'unknown';
     const newest = Math.max(...HEADLINE.map((c) => latest(frame, c)?.ts ?? Number.NEGATIVE_INFINITY));
     head = h(
       'div',
@@ -131,7 +130,7 @@ async function regionPanel(
       ),
     );
   }
-  if (forecast.status === 'fulfilled') parts.push(strip(forecast.value, threshold));
+  if (forecast.status === 'fulfilled') parts.push(strip(forecast.value, edges));
   else parts.push(emptyNote(`No stress forecast for ${region}: ${(forecast.reason as Error).message}`));
   return h('section', { class: 'region', 'data-region': region }, head, ...parts);
 }
@@ -148,14 +147,14 @@ export const overviewView: View = {
       body.replaceChildren(emptyNote('No feature rows yet: run `dcgrid ingest` or the pipeline.'));
       return;
     }
-    // The alerts route says which threshold the server uses (STRESS_ALERT_THRESHOLD).
+    // The alerts route gives the server's band edges (from STRESS_ALERT_THRESHOLD).
     const firstTo = new Date(regions[0]!.to!).getTime();
     const alerts = await fetchAlerts(
       { region: regions[0]!.region, from: firstTo - HOUR, to: firstTo },
       ctx.signal,
     );
     const panels = await Promise.all(
-      regions.map((f) => regionPanel(f.region, new Date(f.to!).getTime(), alerts.threshold, ctx.signal)),
+      regions.map((f) => regionPanel(f.region, new Date(f.to!).getTime(), alerts.bands, ctx.signal)),
     );
     body.replaceChildren(h('p', { class: 'lead' }, report.dataNote), ...panels);
   },

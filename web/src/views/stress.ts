@@ -14,7 +14,7 @@ import {
 import { renderChart } from '../charts/timeseries.js';
 import { emptyNote, errorBox, h, table } from '../lib/dom.js';
 import { fmtHour, fmtNumber } from '../lib/format.js';
-import { bandEdges, bandZones } from '../lib/stress.js';
+import { bandZones } from '../lib/stress.js';
 import { HOUR, loading, rangeHours, rangeOf, rangePicker, regionOf, regionPicker } from './common.js';
 import type { View, ViewContext } from './view.js';
 
@@ -38,17 +38,22 @@ function thresholdField(ctx: ViewContext, value: number | null): HTMLElement {
   return h('label', { class: 'field' }, h('span', {}, 'Alert threshold (z)'), input);
 }
 
+/** Observed alerts: the components that pushed the score up; forecast alerts: how sure the forecast is. */
 function componentText(alert: StressAlert): string {
-  return alert.components
-    .slice()
-    .sort((a, b) => b.contribution - a.contribution)
+  if (alert.kind === 'forecast') {
+    return alert.level === 'possible'
+      ? 'possible: only the P90 reaches the threshold'
+      : 'expected: the P50 reaches it';
+  }
+  if (alert.drivers.length === 0) return '–';
+  return alert.drivers
     .map((c) => `${c.name} ${fmtNumber(c.value, 2)} (${fmtNumber(c.contribution, 2)})`)
     .join(', ');
 }
 
-function bandBadge(band: string): HTMLElement {
-  const known = (STRESS_BANDS as readonly string[]).includes(band);
-  return h('span', { class: `band band-${known ? band : 'unknown'}` }, band);
+function bandBadge(band: string | null): HTMLElement {
+  const known = band !== null && (STRESS_BANDS as readonly string[]).includes(band);
+  return h('span', { class: `band band-${known ? band : 'unknown'}` }, band ?? '–');
 }
 
 export const stressView: View = {
@@ -100,7 +105,7 @@ export const stressView: View = {
       return;
     }
     const effective = alerts.value.threshold;
-    const edges = bandEdges(effective);
+    const edges = alerts.value.bands;
     if (observed.status === 'rejected') {
       parts.push(errorBox('The observed stress could not be loaded', observed.reason));
     } else {
@@ -178,7 +183,14 @@ export const stressView: View = {
       list.length === 0
         ? emptyNote('No hour in this range reaches the threshold.')
         : table(
-            ['hour (UTC)', 'kind', 'score', 'P10-P90', 'band', 'components (value, contribution)'],
+            [
+              'hour (UTC)',
+              'kind',
+              'score (forecast: P50)',
+              'P10-P90',
+              'band',
+              'drivers: component value (contribution)',
+            ],
             list.map((a) => [
               fmtHour(a.ts),
               a.kind,
