@@ -1,0 +1,179 @@
+/**
+ * Stress alerts: observed hours whose stored stress_score is at or above the threshold, with each
+ * component's part of the score (recomputed from the stored features with the feature build's own
+ * functions, src/features/stress.ts), and the hours the stress_score champion forecasts above it.
+ */
+import { sql } from 'kysely';
+import type { Config, Region } from '../../config/config.js';
+import { WEEK_WINDOW } from '../../features/grid-features.js';
+import { rollingZ } from '../../features/rolling.js';
+import { STRESS_COMPONENTS, stressComponents, type StressComponent } from '../../features/stress.js';
+import type { ModelRegistry } from '../../registry/registry.js';
+import type { Store } from '../../store/store.js';
+import { readLatestForecast, lastObservedHour } from './forecasts.js';
+
+const HOUR = 3_600_000;
+
+export type Band = 'normal' | 'elevated' | 'high' | 'critical';
+
+/** Bands around the alert threshold T: elevated from T-1, high from T, critical from T+1 (T = 2: 1, 2, 3). */
+export function bandFloors(threshold: number): Record<Exclude<Band, 'normal'>, number> {
+  return { elevated: threshold - 1, high: threshold, critical: threshold + 1 };
+}
+
+export function bandOf(score: number | null, threshold: number): Band | null {
+  if (score === null || Number.isNaN(score)) return null;
+  const floors = bandFloors(threshold);
+  if (score >= floors.critical) return 'critical';
+  if (score >= floors.high) return 'high';
+  if (score >= floors.elevated) return 'elevated';
+  return 'normal';
+}
+
+export interface ComponentPart {
+  /** The component in z units (SNSP: its scaled distance to the limit). */
+  value: number | null;
+  /** Its weighted part of the score: w_i c_i / sqrt(sum w_j^2 over the components present). */
+  contribution: number | null;
+}
+
+export interface ObservedAlert {
+  ts: Date;
+  score: number;
+  band: Band;
+  partial: boolean;
+  components: Record<StressComponent, ComponentPart>;
+  /** Components that pushed the score up, largest part first. */
+  drivers: StressComponent[];
+}
+
+export interface ForecastAlert {
+  ts: Date;
+  p10: number | null;
+  p50: number | null;
+  p90: number | null;
+  band: Band | null;
+  /** expected: the median is at or above the threshold; possible: only P90 is. */
+  level: 'expected' | 'possible';
+}
+
+export interface StressAlerts {
+  region: Region;
+  threshold: number;
+  from: Date;
+  to: Date;
+  lastObserved: Date | null;
+  observed: ObservedAlert[];
+  forecast:
+    | { model: string; version: number; origin: Date; issuedAt: Date; hours: ForecastAlert[] }
+    | { missing: string };
+}
+
+interface StressRow {
+  ts_utc: Date;
+  ramp_rate_mw_h: number | null;
+  renew_var_24h: number | null;
+  price_eur_mwh: number | null;
+  net_load_mw: number | null;
+  snsp: number | null;
+  stress_score: number | null;
+  flags: string[];
+}
+
+export async function readStressAlerts(
+  deps: { store: Store; registry: ModelRegistry; config: Pick<Config, 'STRESS_WEIGHTS'> },
+  request: { region: Region; threshold: number; from?: Date | undefined; to?: Date | undefined },
+): Promise<StressAlerts> {
+  const { store, config } = deps;
+  const { region, threshold } = request;
+  const lastObserved = await lastObservedHour(store, region, 'stress_score');
+  const forecast = await readLatestForecast(deps, { region, target: 'stress_score' }).catch(() => undefined);
+  const latest = lastObserved?.getTime() ?? Date.now();
+  const from = request.from ?? new Date(latest - 6 * 24 * HOUR - 23 * HOUR);
+  const to = request.to ?? new Date(forecast ? forecast.points.at(-1)!.ts.getTime() + HOUR : latest + HOUR);
+
+  // The z-scores look back a week: read a week before `from` too.
+  const { rows } = await sql<StressRow>`
+    SELECT ts_utc, ramp_rate_mw_h, renew_var_24h, price_eur_mwh, net_load_mw, snsp, stress_score, flags
+    FROM dcgrid.features_hourly
+    WHERE region = ${region} AND ts_utc >= ${new Date(from.getTime() - WEEK_WINDOW.window * HOUR)} AND ts_utc < ${to}
+    ORDER BY ts_utc`.execute(store.db);
+  const observed: ObservedAlert[] = [];
+  if (rows.length > 0) {
+    const start = new Date(rows[0]!.ts_utc).getTime();
+    const hours = Math.round((new Date(rows.at(-1)!.ts_utc).getTime() - start) / HOUR) + 1;
+    const column = (pick: (r: StressRow) => number | null) => {
+      const values = new Float64Array(hours).fill(Number.NaN);
+      for (const r of rows) {
+        const v = pick(r);
+        if (v !== null) values[Math.round((new Date(r.ts_utc).getTime() - start) / HOUR)] = v;
+      }
+      return values;
+    };
+    const components = stressComponents(
+      {
+        ramp: column((r) => r.ramp_rate_mw_h),
+        renewVar24h: column((r) => r.renew_var_24h),
+        priceZ: rollingZ(
+          column((r) => r.price_eur_mwh),
+          WEEK_WINDOW,
+        ),
+        netLoad: column((r) => r.net_load_mw),
+        snsp: column((r) => r.snsp),
+      },
+      WEEK_WINDOW,
+    );
+    const weights = config.STRESS_WEIGHTS;
+    for (const r of rows) {
+      const ts = new Date(r.ts_utc);
+      if (ts < from || r.stress_score === null || r.stress_score < threshold) continue;
+      const h = Math.round((ts.getTime() - start) / HOUR);
+      const present = STRESS_COMPONENTS.filter((c) => weights[c] > 0 && !Number.isNaN(components[c][h]!));
+      const norm = Math.sqrt(present.reduce((sum, c) => sum + weights[c] ** 2, 0));
+      const parts = Object.fromEntries(
+        STRESS_COMPONENTS.map((c) => {
+          const value = components[c][h]!;
+          const known = !Number.isNaN(value);
+          return [
+            c,
+            {
+              value: known ? value : null,
+              contribution: known && weights[c] > 0 && norm > 0 ? (weights[c] * value) / norm : null,
+            },
+          ];
+        }),
+      ) as Record<StressComponent, ComponentPart>;
+      const drivers = STRESS_COMPONENTS.filter((c) => (parts[c].contribution ?? 0) > 0).sort(
+        (a, b) => parts[b].contribution! - parts[a].contribution!,
+      );
+      observed.push({
+        ts,
+        score: r.stress_score,
+        band: bandOf(r.stress_score, threshold)!,
+        partial: r.flags.includes('stress_partial'),
+        components: parts,
+        drivers,
+      });
+    }
+  }
+
+  const forecastPart: StressAlerts['forecast'] =
+    forecast === undefined
+      ? {
+          missing: `no stress_score forecast for ${region}: the pipeline keeps one when TARGETS includes stress_score`,
+        }
+      : {
+          model: forecast.version.model,
+          version: forecast.version.version,
+          origin: forecast.origin,
+          issuedAt: forecast.issuedAt,
+          hours: forecast.points
+            .filter((p) => p.ts >= from && p.ts < to && (p.p90 ?? p.p50 ?? -Infinity) >= threshold)
+            .map((p) => ({
+              ...p,
+              band: bandOf(p.p50, threshold),
+              level: p.p50 !== null && p.p50 >= threshold ? ('expected' as const) : ('possible' as const),
+            })),
+        };
+  return { region, threshold, from, to, lastObserved, observed, forecast: forecastPart };
+}
