@@ -3,7 +3,7 @@
  * views draw. This is the only file that knows the answers' JSON shapes.
  */
 import { getJson, postJson } from './client.js';
-import type { Region } from './catalog.js';
+import { TARGETS, type Region } from './catalog.js';
 
 const HOUR = 3_600_000;
 
@@ -265,28 +265,31 @@ export interface Registry {
 }
 
 interface ModelsAnswer {
-  models: Array<Omit<ModelVersion, 'createdAt'> & { createdAt: string }>;
+  champions: Array<Omit<ModelVersion, 'createdAt'> & { createdAt: string }>;
+  versions: Array<Omit<ModelVersion, 'createdAt'> & { createdAt: string }>;
   history: Array<Omit<ModelEvent, 'createdAt'> & { createdAt: string }>;
 }
 
-export async function fetchRegistry(
-  query: { region?: Region; target?: string } = {},
-  signal?: AbortSignal,
-): Promise<Registry> {
+/** The registry of one region (all its targets). */
+export async function fetchRegistry(query: { region: Region }, signal?: AbortSignal): Promise<Registry> {
   const a = await getJson<ModelsAnswer>('/api/models', query, signal);
   return {
-    versions: a.models.map((m) => ({ ...m, createdAt: ms(m.createdAt)! })),
+    versions: a.versions.map((m) => ({ ...m, createdAt: ms(m.createdAt)! })),
     events: a.history.map((e) => ({ ...e, createdAt: ms(e.createdAt)! })),
   };
 }
 
 /** Targets of a region that have a champion, in the catalog's order. */
 export function championTargets(registry: Registry, region: Region): string[] {
+  const rank = (t: string) => {
+    const i = (TARGETS as readonly string[]).indexOf(t);
+    return i < 0 ? TARGETS.length : i;
+  };
   return [
     ...new Set(
       registry.versions.filter((v) => v.region === region && v.alias === 'champion').map((v) => v.target),
     ),
-  ];
+  ].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
 // ---- /api/backtests ------------------------------------------------------------------------
@@ -389,15 +392,15 @@ export interface ScheduleRequest {
 }
 
 export interface Estimate {
-  expected: number;
   p10: number;
+  p50: number;
   p90: number;
 }
 
 export interface Outcome {
-  costEur: Estimate;
-  carbonKg: Estimate;
-  meanStress: Estimate;
+  costEur: Estimate | null;
+  carbonKg: Estimate | null;
+  meanStress: Estimate | null;
 }
 
 export interface ScheduleAnswer {
@@ -405,41 +408,52 @@ export interface ScheduleAnswer {
   chosen: Outcome;
   startNow: Outcome;
   startNowWindow: { start: number; end: number };
-  saving: { costEur: number; carbonKg: number; meanStress: number };
-  /** Which hours used what: e.g. "day-ahead price published" or "forecast price_eur_mwh (xgb v3)". */
-  sources: Array<{ from: number; to: number; input: string; source: string }>;
+  /** Start-at-earliest P50 minus the recommendation's P50 (null where an input is missing). */
+  saving: { costEur: number | null; carbonKg: number | null; meanStress: number | null };
+  /** Which hours used what: known day-ahead prices, observations, a champion's forecast. */
+  sources: Array<{ input: string; from: number; to: number; source: string; model: string | null }>;
   notes: string[];
 }
 
-interface EstimateJson {
-  expected: number;
-  p10: number;
-  p90: number;
-}
-interface OutcomeJson {
-  costEur: EstimateJson;
-  carbonKg: EstimateJson;
-  meanStress: EstimateJson;
+interface SpanJson {
+  from: string;
+  to: string;
+  source: string;
+  model?: string;
+  version?: number;
+  origin?: string;
 }
 interface ScheduleJson {
-  blocks: Array<{ start: string; end: string }>;
-  chosen: OutcomeJson;
-  earliestStart: OutcomeJson & { start: string; end: string };
-  saving: { costEur: number; carbonKg: number; meanStress: number };
-  sources: Array<{ from: string; to: string; input: string; source: string }>;
-  notes?: string[];
+  recommendation: {
+    start: string;
+    end: string;
+    blocks: Array<{ start: string; end: string }>;
+    expected: Outcome;
+  };
+  startAtEarliest: { start: string; end: string; expected: Outcome };
+  saving: ScheduleAnswer['saving'];
+  inputs: Record<string, SpanJson[]>;
+  notes: string[];
 }
 
 export async function postSchedule(request: ScheduleRequest, signal?: AbortSignal): Promise<ScheduleAnswer> {
   const a = await postJson<ScheduleJson>('/api/schedule', request, signal);
   return {
-    blocks: a.blocks.map((b) => ({ start: ms(b.start)!, end: ms(b.end)! })),
-    chosen: a.chosen,
-    startNow: a.earliestStart,
-    startNowWindow: { start: ms(a.earliestStart.start)!, end: ms(a.earliestStart.end)! },
+    blocks: a.recommendation.blocks.map((b) => ({ start: ms(b.start)!, end: ms(b.end)! })),
+    chosen: a.recommendation.expected,
+    startNow: a.startAtEarliest.expected,
+    startNowWindow: { start: ms(a.startAtEarliest.start)!, end: ms(a.startAtEarliest.end)! },
     saving: a.saving,
-    sources: a.sources.map((s) => ({ ...s, from: ms(s.from)!, to: ms(s.to)! })),
-    notes: a.notes ?? [],
+    sources: Object.entries(a.inputs).flatMap(([input, spans]) =>
+      spans.map((s) => ({
+        input,
+        from: ms(s.from)!,
+        to: ms(s.to)!,
+        source: s.source,
+        model: s.model === undefined ? null : `${s.model} v${s.version ?? '?'} (origin ${s.origin ?? '?'})`,
+      })),
+    ),
+    notes: a.notes,
   };
 }
 

@@ -195,18 +195,19 @@ function formElement(ctx: ViewContext, form: FormState): HTMLFormElement {
   return el;
 }
 
-function estimate(e: Estimate, digits: number): string {
-  return `${fmtNumber(e.expected, digits)} (P10-P90 ${fmtNumber(e.p10, digits)} to ${fmtNumber(e.p90, digits)})`;
+function estimate(e: Estimate | null, digits: number): string {
+  if (e === null) return '– (input missing)';
+  return `${fmtNumber(e.p50, digits)} (P10-P90 ${fmtNumber(e.p10, digits)} to ${fmtNumber(e.p90, digits)})`;
 }
 
 function answerTable(answer: ScheduleAnswer): HTMLElement {
-  const rows: Array<[string, Estimate, Estimate, number, number]> = [
+  const rows: Array<[string, Estimate | null, Estimate | null, number | null, number]> = [
     ['cost (EUR)', answer.chosen.costEur, answer.startNow.costEur, answer.saving.costEur, 0],
     ['carbon (kg CO2)', answer.chosen.carbonKg, answer.startNow.carbonKg, answer.saving.carbonKg, 0],
     ['mean stress (z)', answer.chosen.meanStress, answer.startNow.meanStress, answer.saving.meanStress, 2],
   ];
   return table(
-    ['', 'chosen time', 'start at earliest start', 'saving'],
+    ['', 'recommended (P50)', 'start at earliest start (P50)', 'saving'],
     rows.map(([label, chosen, now, saving, digits]) => [
       label,
       estimate(chosen, digits),
@@ -323,8 +324,8 @@ export const advisorView: View = {
       ),
       h('h2', {}, 'Which hours used which inputs'),
       table(
-        ['from (UTC)', 'to (UTC)', 'input', 'source'],
-        answer.sources.map((s) => [fmtHour(s.from), fmtHour(s.to), s.input, s.source]),
+        ['input', 'from (UTC)', 'to (UTC)', 'source', 'model'],
+        answer.sources.map((s) => [s.input, fmtHour(s.from), fmtHour(s.to), s.source, s.model ?? '–']),
         { 'aria-label': 'inputs used', 'data-table': 'sources' },
       ),
       answer.notes.length > 0
