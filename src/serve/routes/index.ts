@@ -1,4 +1,5 @@
 import type { ApiApp, RouteContext } from '../context.js';
+import { registerCarbonAwareRoutes } from './carbon-aware.js';
 import { registerDataReportRoutes } from './data-report.js';
 import { registerFeatureRoutes } from './features.js';
 import { registerForecastRoutes } from './forecast.js';
@@ -19,6 +20,7 @@ export function registerRoutes(app: ApiApp, ctx: RouteContext): { stop(): Promis
   registerModelRoutes(app, ctx);
   registerModelVersionRoutes(app, ctx);
   registerScheduleRoutes(app, ctx);
+  registerCarbonAwareRoutes(app, ctx);
   const pipeline = registerPipelineRoutes(app, ctx);
   return { stop: () => pipeline.stop() };
 }
