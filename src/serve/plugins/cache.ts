@@ -36,7 +36,7 @@ export async function dataVersion(store: Store): Promise<string> {
 }
 
 export class ResponseCache {
-  readonly #entries = new Map<string, CachedBody>();
+  readonly #entries = new Map<string, unknown>();
   #version: string | undefined;
   #checkedAt = -Infinity;
   #checking: Promise<string> | undefined;
@@ -70,9 +70,10 @@ export class ResponseCache {
     return this.#checking;
   }
 
-  async get(key: string, build: () => Promise<CachedBody>): Promise<CachedBody> {
+  /** A cached value (an answer's body, or inputs several answers share), built when missing. */
+  async get<T>(key: string, build: () => Promise<T>): Promise<T> {
     const version = await this.version();
-    const hit = this.#entries.get(key);
+    const hit = this.#entries.get(key) as T | undefined;
     if (hit !== undefined) {
       this.hits += 1;
       return hit;

@@ -4,6 +4,7 @@ import { registerDataReportRoutes } from './data-report.js';
 import { registerFeatureRoutes } from './features.js';
 import { registerForecastRoutes } from './forecast.js';
 import { registerHealthRoutes } from './health.js';
+import { registerModelVersionRoutes } from './model-version.js';
 import { registerModelRoutes } from './models.js';
 import { registerPipelineRoutes } from './pipeline.js';
 import { registerScenarioRoutes } from './scenarios.js';
@@ -18,6 +19,7 @@ export function registerRoutes(app: ApiApp, ctx: RouteContext): { stop(): Promis
   registerFeatureRoutes(app, ctx);
   registerDataReportRoutes(app, ctx);
   registerModelRoutes(app, ctx);
+  registerModelVersionRoutes(app, ctx);
   registerScheduleRoutes(app, ctx);
   registerScenarioRoutes(app, ctx);
   registerCarbonAwareRoutes(app, ctx);

@@ -128,7 +128,7 @@ function choiceJson(choice: Choice, hours: HourInputs[]) {
   return { start: iso(start), end: iso(end), expected: choice.totals };
 }
 
-export function registerScheduleRoutes(app: ApiApp, { deps }: RouteContext): void {
+export function registerScheduleRoutes(app: ApiApp, { deps, cache }: RouteContext): void {
   app.post(
     '/api/schedule',
     {
@@ -170,7 +170,10 @@ export function registerScheduleRoutes(app: ApiApp, { deps }: RouteContext): voi
         ...(b.maxBlocks !== undefined ? { maxBlocks: b.maxBlocks } : {}),
       };
 
-      const inputs = await loadWindowInputs(deps, { region, from: earliest, to: deadline });
+      // The inputs change only with the data: kept in the response cache, which follows the data version.
+      const inputs = await cache.get(`advisor-inputs ${region} ${earliest} ${deadline}`, () =>
+        loadWindowInputs(deps, { region, from: earliest, to: deadline }),
+      );
       const missing = QUANTITIES.filter((q) => weights[q] > 0).flatMap((q) =>
         inputs.sources[q]
           .filter((s) => s.source === 'missing')
