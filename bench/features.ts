@@ -12,7 +12,7 @@
 import { parseArgs } from 'node:util';
 import { buildFeatures, type SeriesPoints } from '../src/features/build.js';
 import { aggregateHourly, valueHourRange } from '../src/features/hourly.js';
-import type { Region } from '../src/config/config.js';
+import { loadConfig, type Region } from '../src/config/config.js';
 import type { SeriesName, SourceName } from '../src/sources/types.js';
 import { HOUR_MS } from '../src/lib/time.js';
 import { readTranscribedCso } from '../src/features/test-support/cso-csv.js';
@@ -55,7 +55,7 @@ const input: SeriesPoints[] = [
 ];
 const readings = input.reduce((s, p) => s + p.ts.length, 0);
 const cso = readTranscribedCso();
-const weights = { ramp: 0.4, renew_var: 0.4, price_spike: 0.2, net_load: 0.2, snsp: 0.2 };
+const weights = loadConfig({}, { dotenv: false }).STRESS_WEIGHTS;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

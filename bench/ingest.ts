@@ -14,6 +14,7 @@ const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:543
 
 async function freshDatabase(name: string): Promise<string> {
   const admin = new pg.Client({ connectionString: adminUrl });
+  admin.on('error', () => undefined);
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.query(`CREATE DATABASE ${name}`);
@@ -25,6 +26,7 @@ async function freshDatabase(name: string): Promise<string> {
 
 async function dropDatabase(name: string): Promise<void> {
   const admin = new pg.Client({ connectionString: adminUrl });
+  admin.on('error', () => undefined);
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.end();

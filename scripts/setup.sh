@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what dcgrid needs on a fresh Debian/Ubuntu machine (idempotent): the XGBoost library
-# (and Python's xgboost for the interoperability tests), then the npm packages.
+# (and Python's xgboost for the interoperability tests), then the npm packages, then the compiled
+# CLI in dist/ (bin/dcgrid.js runs it; it starts in a fraction of the time tsx needs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,4 +21,10 @@ fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
+fi
+
+if [ ! -f dist/.build-stamp ] || [ tsconfig.json -nt dist/.build-stamp ] || [ package-lock.json -nt dist/.build-stamp ] ||
+  [ -n "$(find src -name '*.ts' ! -name '*.test.ts' -newer dist/.build-stamp -print -quit)" ]; then
+  echo "setup: compiling the CLI to dist/"
+  npm run --silent build
 fi

@@ -15,7 +15,7 @@ export function codeVersion(): { version: string; gitCommit: string | null } {
   return cached;
 }
 
-function packageVersion(): string {
+export function packageVersion(): string {
   try {
     const pkg = JSON.parse(readFileSync(`${REPO_ROOT}package.json`, 'utf8')) as { version?: string };
     return pkg.version ?? 'unknown';

@@ -6,6 +6,11 @@ import type { VersionFilter, VersionKey } from './store.js';
 export const METADATA_FILE = 'metadata.json';
 export const COMPLETE_MARKER = '_COMPLETE';
 export const MODELS_FOLDER = 'models';
+/**
+ * Leftovers of an interrupted write are removed once nothing in them changed for this long: long
+ * enough that no write still in progress (a slow upload elsewhere) is harmed.
+ */
+export const DEFAULT_INCOMPLETE_AGE_MS = 3_600_000;
 const RESERVED = new Set([METADATA_FILE, COMPLETE_MARKER]);
 
 const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;

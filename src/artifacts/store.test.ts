@@ -1,13 +1,13 @@
 /** The same contract, checked on both backends: a temp folder and the real S3 protocol server. */
 import { createHash } from 'node:crypto';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDcgridError } from '../lib/errors.js';
 import type { ModelFiles } from '../models/types.js';
-import { FileArtifactStore } from './file/store.js';
+import { FileArtifactStore, THIS_HOST } from './file/store.js';
 import { versionPath } from './layout.js';
 import type { VersionInfo } from './metadata.js';
 import { S3ArtifactStore } from './s3/store.js';
@@ -20,6 +20,10 @@ interface Backend {
   tamper(key: VersionKey, name: string, bytes: Uint8Array): Promise<void>;
   /** Leaves files of an interrupted write (no marker) as a killed writer would. */
   plantIncomplete(key: VersionKey): Promise<void>;
+  /** Leaves files of a write that may still be in progress (a writer on another machine). */
+  plantInProgress(key: VersionKey): Promise<void>;
+  /** A store on the same root for which those leftovers are old enough to remove. */
+  laterStore(key: VersionKey): Promise<ArtifactStore>;
   dispose(): Promise<void>;
 }
 
@@ -30,10 +34,28 @@ async function fileBackend(): Promise<Backend> {
     store,
     tamper: (key, name, bytes) => writeFile(join(root, versionPath(key), name), bytes),
     async plantIncomplete(key) {
-      // The folder name of a writer whose process is gone (pid 2^22 + 1 is above Linux's pid_max).
-      const folder = join(root, `${versionPath(key)}.tmp-4194305-abcdef`);
+      // The folder name of a writer of this host whose process is gone (pid 2^22 + 1 is above
+      // Linux's pid_max).
+      const folder = join(root, `${versionPath(key)}.tmp-4194305@${THIS_HOST}-abcdef`);
       await mkdir(folder, { recursive: true });
       await writeFile(join(folder, 'model.json'), '{}');
+    },
+    async plantInProgress(key) {
+      const folder = join(root, `${versionPath(key)}.tmp-1@00000000-abcdef`);
+      await mkdir(folder, { recursive: true });
+      await writeFile(join(folder, 'model.json'), '{}');
+    },
+    async laterStore(key) {
+      // Two hours on: the leftovers' times are moved back rather than the clock forward.
+      const parent = join(root, versionPath(key), '..');
+      const past = new Date(Date.now() - 2 * 3_600_000);
+      for (const name of await readdir(parent)) {
+        if (!name.startsWith(`${key.version}.tmp-`)) continue;
+        for (const file of await readdir(join(parent, name)))
+          await utimes(join(parent, name, file), past, past);
+        await utimes(join(parent, name), past, past);
+      }
+      return store;
     },
     dispose: () => rm(root, { recursive: true, force: true }),
   };
@@ -41,14 +63,16 @@ async function fileBackend(): Promise<Backend> {
 
 async function s3Backend(): Promise<Backend> {
   const { bucket, dispose } = await createTestBucket();
-  const store = new S3ArtifactStore({
+  const options = {
     uri: `s3://${bucket}/runs/prod/`,
     endpoint: S3_TEST.endpoint,
     region: S3_TEST.region,
     accessKeyId: S3_TEST.accessKeyId,
     secretAccessKey: S3_TEST.secretAccessKey,
     pageSize: 2,
-  });
+  };
+  const store = new S3ArtifactStore(options);
+  let later: S3ArtifactStore | undefined;
   const client = testS3Client();
   const put = (key: string, bytes: Uint8Array) =>
     client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes }));
@@ -57,8 +81,17 @@ async function s3Backend(): Promise<Backend> {
     tamper: async (key, name, bytes) => void (await put(`runs/prod/${versionPath(key)}/${name}`, bytes)),
     plantIncomplete: async (key) =>
       void (await put(`runs/prod/${versionPath(key)}/model.json`, new Uint8Array([123, 125]))),
+    plantInProgress: async (key) =>
+      void (await put(`runs/prod/${versionPath(key)}/model.json`, new Uint8Array([123, 125]))),
+    // S3 stamps objects with the server's clock: a store whose age limit is zero stands in for one
+    // that runs an hour later.
+    laterStore: async () => {
+      later = new S3ArtifactStore({ ...options, incompleteAgeMs: 0 });
+      return later;
+    },
     async dispose() {
       store.client.destroy();
+      later?.client.destroy();
       client.destroy();
       await dispose();
     },
@@ -218,7 +251,9 @@ describe.each([
     const recent = await store.removeIncomplete({ olderThanMs: 3_600_000 });
     if (_name === 'file') {
       // The folder names its writer's pid: a writer that is gone needs no waiting.
-      expect(recent).toEqual([expect.stringContaining('models/IE/dc_load_mw/xgb/9.tmp-4194305-abcdef')]);
+      expect(recent).toEqual([
+        expect.stringContaining(`models/IE/dc_load_mw/xgb/9.tmp-4194305@${THIS_HOST}-`),
+      ]);
     } else {
       // S3 objects carry no writer: recent leftovers may belong to a write in progress.
       expect(recent).toEqual([]);
@@ -230,5 +265,39 @@ describe.each([
     expect(await store.listVersions({ region: 'IE', target: 'dc_load_mw', model: 'xgb' })).toEqual(
       [1, 2, 3, 4, 5, 6].map((v) => key(v)),
     );
+  });
+
+  it('clears old leftovers of the model on its next write, and never those of a write that may be at work', async () => {
+    await backend.plantInProgress(key(20));
+    await store.writeVersion(key(21), FILES, INFO);
+    expect(await store.removeIncomplete()).toEqual([]);
+    const later = await backend.laterStore(key(20));
+    await later.writeVersion(key(22), FILES, INFO);
+    expect(await store.removeIncomplete({ olderThanMs: 0 })).toEqual([]);
+    expect(await store.hasVersion(key(20))).toBe(false);
+    expect(await store.listVersions({ region: 'IE', target: 'dc_load_mw', model: 'xgb' })).toEqual(
+      [1, 2, 3, 4, 5, 6, 21, 22].map((v) => key(v)),
+    );
+  });
+});
+
+describe('file artifact store root', () => {
+  it('takes a root that is a models folder as the models folder itself', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'dcgrid-artifacts-'));
+    try {
+      const store = new FileArtifactStore(`file://${root}/models`);
+      const stored = await store.writeVersion(key(1), FILES, INFO);
+      expect(stored.uri).toBe(`file://${root}/models/IE/dc_load_mw/xgb/1/`);
+      expect((await readdir(join(root, 'models/IE/dc_load_mw/xgb/1'))).sort()).toEqual([
+        '_COMPLETE',
+        'config.json',
+        'metadata.json',
+        'model-p50.ubj',
+        'weights.f32',
+      ]);
+      expect(await store.listVersions()).toEqual([key(1)]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

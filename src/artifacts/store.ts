@@ -30,6 +30,13 @@ export interface WriteOptions {
   onFile?: (name: string, index: number, total: number) => void | Promise<void>;
 }
 
+export interface RemoveIncompleteOptions {
+  /** Leftovers younger than this may belong to a write in progress (default one hour). */
+  olderThanMs?: number;
+  /** Only under this region / target / model. */
+  filter?: VersionFilter;
+}
+
 export interface ArtifactStore {
   readonly kind: 'file' | 's3';
   /** The store's root, as configured (ARTIFACT_URI). */
@@ -63,7 +70,10 @@ export interface ArtifactStore {
   deleteVersion(key: VersionKey): Promise<void>;
   /**
    * Deletes what interrupted writes left behind (versions without a marker) once they are older
-   * than `olderThanMs` (default one hour, so a write in progress elsewhere is left alone).
+   * than `olderThanMs` (default one hour, so a write in progress elsewhere is left alone); the file
+   * store removes at once the temporary folder of a writer process of this host that is gone.
+   * `writeVersion` runs it for its model first, and the CLI at the start of the training commands.
+   * Returns the URIs removed.
    */
-  removeIncomplete(options?: { olderThanMs?: number }): Promise<string[]>;
+  removeIncomplete(options?: RemoveIncompleteOptions): Promise<string[]>;
 }

@@ -109,7 +109,7 @@ describe('backtest engine', () => {
         () => 'resolved',
         (e: unknown) => (isDcgridError(e) ? e.code : String(e)),
       );
-    expect(await code({ ...base, models: ['arima'] })).toBe('E_NOT_FOUND');
+    expect(await code({ ...base, models: ['arima'] })).toBe('E_CONFIG_INVALID');
     expect(await code({ ...base, models: ['snaive24', 'snaive24'] })).toBe('E_CONFIG_INVALID');
     expect(await code({ ...base, models: ['snaive24'], quantiles: [0.1, 0.9] })).toBe('E_CONFIG_INVALID');
     expect(await code({ ...base, models: ['snaive24'], target: 'demand' })).toBe('E_VALUE_INVALID');

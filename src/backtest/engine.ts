@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { DcgridError, ErrorCodes } from '../lib/errors.js';
 import { HOUR_MS } from '../lib/time.js';
 import { checkHourlyFrame, fitAt, forecastAt } from '../models/harness.js';
-import type { ModelFactory, HourlyFrame, TrainingProgress } from '../models/types.js';
+import type { Forecast, ModelFactory, HourlyFrame, TrainingProgress } from '../models/types.js';
 import { resolveBacktestConfig, type BacktestConfig, type BacktestConfigInput } from './config.js';
 import { MetricAccumulator, seasonalNaiveScale, type MetricValues } from './metrics.js';
 import { planOrigins } from './origins.js';
@@ -59,6 +59,16 @@ export interface BacktestOptions {
   signal?: AbortSignal;
   /** Creation time, for the id; default now. */
   now?: Date;
+  /** Called with every forecast scored (e.g. to export them), in the order they are made. */
+  onForecast?: (scored: ScoredForecast) => void | Promise<void>;
+}
+
+/** One forecast of a backtest beside the actuals it was scored against. */
+export interface ScoredForecast {
+  model: string;
+  forecast: Forecast;
+  /** actual[h]: the target in forecast hour h + 1 (NaN where unknown). */
+  actual: Float64Array;
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
@@ -177,6 +187,14 @@ async function backtestModel(
       for (let h = 0; h < config.horizon; h++) {
         for (let k = 0; k < levels.length; k++) point[k] = levels[k]![h]!;
         byHorizon[h]!.add(y[originRows[j]! + h]!, point, scales[j]!);
+      }
+      if (options.onForecast !== undefined) {
+        const row = originRows[j]!;
+        await options.onForecast({
+          model: factory.name,
+          forecast,
+          actual: y.slice(row, row + config.horizon),
+        });
       }
       report({ phase: 'forecast', originsDone: j + 1, fits });
     }

@@ -1,5 +1,6 @@
 /** Parsers for command-line option values shared by the commands; each names the flag it reads. */
-import { FORECAST_TARGETS, type Config, type ForecastTarget } from '../config/config.js';
+import type { Config } from '../config/config.js';
+import { FORECAST_TARGETS, type ForecastTarget } from '../config/names.js';
 import { DcgridError, ErrorCodes } from '../lib/errors.js';
 
 const invalid = (message: string) => new DcgridError(ErrorCodes.CONFIG_INVALID, message);

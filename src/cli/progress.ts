@@ -1,8 +1,10 @@
 /**
- * Progress bars on long CLI work (download, parse, write, train). On a terminal they draw bars
- * with ETA on stderr; elsewhere (CI, pipes, --json) they print a line when a task finishes.
+ * Progress on long CLI work (download, parse, write, train), on stderr. On a terminal: bars with
+ * an ETA. Elsewhere (a file, a pipe, CI, --json): a line when a task finishes, and a status line
+ * whenever nothing has been printed for `heartbeatSeconds`, so a log never goes quiet for long.
  */
 import cliProgress from 'cli-progress';
+import { formatDuration, formatEta } from './duration.js';
 
 export interface ProgressTask {
   update(done: number, label?: string): void;
@@ -16,29 +18,65 @@ export interface Progress {
   stop(): void;
 }
 
-export function createProgress(options: { enabled: boolean; stream?: NodeJS.WriteStream }): Progress {
+export interface ProgressOptions {
+  enabled: boolean;
+  stream?: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Line mode: longest quiet spell before a status line (default 8 s, so a line at least every 10 s). */
+  heartbeatSeconds?: number;
+  /** Clock in ms (tests). */
+  now?: () => number;
+}
+
+export function createProgress(options: ProgressOptions): Progress {
   const stream = options.stream ?? process.stderr;
-  if (!options.enabled || !stream.isTTY) return lineProgress(options.enabled ? stream : undefined);
+  if (!options.enabled) return { task: () => silentTask, stop: () => undefined };
+  if (stream.isTTY) return barProgress(stream as NodeJS.WriteStream, options.now ?? Date.now);
+  return new LineProgress(stream, options.heartbeatSeconds ?? 8, options.now ?? Date.now);
+}
+
+const silentTask: ProgressTask = {
+  update: () => undefined,
+  setTotal: () => undefined,
+  increment: () => undefined,
+  done: () => undefined,
+};
+
+function barProgress(stream: NodeJS.WriteStream, now: () => number): Progress {
   const multi = new cliProgress.MultiBar(
     {
       stream,
       clearOnComplete: false,
       hideCursor: true,
-      etaBuffer: 50,
-      format: ' {name} |{bar}| {percentage}% {value}/{total} {unit} | ETA {eta_formatted} | {label}',
+      format: ' {name} |{bar}| {percentage}% {value}/{total} {unit} {eta} | {label}',
       autopadding: true,
     },
     cliProgress.Presets.shades_classic,
   );
   return {
     task(name, total, unit = '') {
-      const bar = multi.create(Math.max(total, 1), 0, { name: name.padEnd(10), unit, label: '' });
+      const started = now();
+      let done = 0;
+      let all = Math.max(total, 1);
+      const bar = multi.create(all, 0, { name: name.padEnd(10), unit, label: '', eta: '' });
+      const eta = () => formatEta(done, all, (now() - started) / 1000);
       return {
-        update: (done, label) => bar.update(done, label !== undefined ? { label } : {}),
-        setTotal: (t) => bar.setTotal(Math.max(t, 1)),
-        increment: (by = 1, label) => bar.increment(by, label !== undefined ? { label } : {}),
+        update: (value, label) => {
+          done = value;
+          bar.update(value, { eta: eta(), ...(label !== undefined ? { label } : {}) });
+        },
+        setTotal: (t) => {
+          all = Math.max(t, 1);
+          bar.setTotal(all);
+        },
+        increment: (by = 1, label) => {
+          done += by;
+          bar.increment(by, { eta: eta(), ...(label !== undefined ? { label } : {}) });
+        },
         done: (summary) => {
-          bar.update(bar.getTotal(), { label: summary ?? 'done' });
+          bar.update(bar.getTotal(), {
+            eta: `in ${formatDuration((now() - started) / 1000)}`,
+            label: summary ?? 'done',
+          });
           bar.stop();
         },
       };
@@ -47,18 +85,89 @@ export function createProgress(options: { enabled: boolean; stream?: NodeJS.Writ
   };
 }
 
-function lineProgress(stream: NodeJS.WriteStream | undefined): Progress {
-  return {
-    task(name) {
-      const started = Date.now();
-      return {
-        update: () => undefined,
-        setTotal: () => undefined,
-        increment: () => undefined,
-        done: (summary) =>
-          stream?.write(`${name}: ${summary ?? 'done'} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`),
-      };
-    },
-    stop: () => undefined,
-  };
+class LineTask implements ProgressTask {
+  readonly started: number;
+  doneCount = 0;
+  label = '';
+
+  constructor(
+    private readonly owner: LineProgress,
+    readonly name: string,
+    public total: number,
+    readonly unit: string,
+  ) {
+    this.started = owner.now();
+  }
+
+  update(done: number, label?: string): void {
+    this.doneCount = done;
+    if (label !== undefined) this.label = label;
+  }
+
+  setTotal(total: number): void {
+    this.total = total;
+  }
+
+  increment(by = 1, label?: string): void {
+    this.update(this.doneCount + by, label);
+  }
+
+  done(summary?: string): void {
+    this.owner.finish(this, summary);
+  }
+
+  /** "fit 12/25 epochs (label), ETA 40s" */
+  describe(): string {
+    const count = this.total > 1 ? ` ${this.doneCount}/${this.total}${this.unit ? ` ${this.unit}` : ''}` : '';
+    const label = this.label ? ` (${this.label})` : '';
+    const eta = formatEta(this.doneCount, this.total, (this.owner.now() - this.started) / 1000);
+    return `${this.name}${count}${label}${eta ? `, ${eta}` : ''}`;
+  }
+}
+
+class LineProgress implements Progress {
+  private readonly active = new Set<LineTask>();
+  private readonly started: number;
+  private lastWrite: number;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly stream: NodeJS.WritableStream,
+    private readonly heartbeatSeconds: number,
+    readonly now: () => number,
+  ) {
+    this.started = now();
+    this.lastWrite = this.started;
+  }
+
+  task(name: string, total: number, unit = ''): ProgressTask {
+    const task = new LineTask(this, name, total, unit);
+    this.active.add(task);
+    this.timer ??= setInterval(() => this.beat(), 1000).unref();
+    return task;
+  }
+
+  finish(task: LineTask, summary: string | undefined): void {
+    if (!this.active.delete(task)) return;
+    this.write(`${task.name}: ${summary ?? 'done'} (${formatDuration((this.now() - task.started) / 1000)})`);
+  }
+
+  /** A status line of everything under way, when nothing was printed for a while. */
+  beat(): void {
+    if (this.active.size === 0) return;
+    if (this.now() - this.lastWrite < this.heartbeatSeconds * 1000) return;
+    const elapsed = formatDuration((this.now() - this.started) / 1000);
+    this.write(`  ... ${elapsed}: ${[...this.active].map((t) => t.describe()).join(' | ')}`);
+  }
+
+  private write(line: string): void {
+    this.lastWrite = this.now();
+    this.stream.write(`${line}\n`);
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    this.active.clear();
+  }
 }

@@ -5,21 +5,9 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DcgridError, ErrorCodes } from '../lib/errors.js';
 
-export const REGIONS = ['IE', 'NI', 'ALL'] as const;
-export type Region = (typeof REGIONS)[number];
+import { FORECAST_TARGETS, REGIONS } from './names.js';
 
-/** Numeric feature columns a model may forecast. */
-export const FORECAST_TARGETS = [
-  'dc_load_mw',
-  'demand_mw',
-  'wind_mw',
-  'solar_mw',
-  'net_load_mw',
-  'price_eur_mwh',
-  'co2_intensity',
-  'stress_score',
-] as const;
-export type ForecastTarget = (typeof FORECAST_TARGETS)[number];
+export { FORECAST_TARGETS, REGIONS, type ForecastTarget, type Region } from './names.js';
 
 const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
   z
@@ -36,6 +24,45 @@ const positiveInt = z.coerce.number().int().positive();
 
 /** An http:// or https:// URL, kept as written (a trailing '/' can matter: see the download settings). */
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+
+/**
+ * A PostgreSQL connection URL. Checked here because the driver reads almost any text as a host
+ * name ("ENOTFOUND base" for a URL it could not split) and would talk PostgreSQL to a MySQL URL.
+ */
+const postgresUrl = z.string().superRefine((text, ctx) => {
+  const problem = postgresUrlProblem(text);
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+export function postgresUrlProblem(text: string): string | null {
+  const expected = 'expected postgres://user[:password]@host[:port]/database';
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1]?.toLowerCase();
+  if (scheme === undefined) return `not a URL (${expected})`;
+  if (scheme !== 'postgres' && scheme !== 'postgresql') {
+    return `"${scheme}://" is not PostgreSQL: dcgrid stores its data in PostgreSQL 15+ (${expected}), or leave it unset for the embedded database`;
+  }
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return `not a valid URL (${expected}; a password with @, /, : or # must be percent-encoded)`;
+  }
+  const socketHost = url.searchParams.get('host');
+  if (url.hostname === '' && (socketHost === null || socketHost === '')) {
+    return `no host (${expected}, or ?host=/path/to/socket)`;
+  }
+  if (url.port !== '' && (Number(url.port) < 1 || Number(url.port) > 65535)) {
+    return `port ${url.port} is out of range`;
+  }
+  let database: string;
+  try {
+    database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  } catch {
+    return `the database name is not valid percent-encoding (${expected})`;
+  }
+  if (database.includes('/')) return `"${database}" is not a database name (${expected})`;
+  return null;
+}
 
 const stressWeights = z
   .string()
@@ -55,10 +82,10 @@ const stressWeights = z
   .pipe(
     z
       .object({
-        ramp: z.number(),
-        renew_var: z.number(),
-        price_spike: z.number(),
         net_load: z.number(),
+        renewables: z.number(),
+        price: z.number(),
+        interconnector: z.number(),
         snsp: z.number(),
       })
       .strict(),
@@ -68,7 +95,7 @@ const stressWeights = z
 const schema = z.object({
   DCGRID_HOME: z.string().default('./.dcgrid'),
   DCGRID_RAW_DIR: z.string().optional(),
-  DATABASE_URL: z.string().optional(),
+  DATABASE_URL: postgresUrl.optional(),
   REGION: z.enum(REGIONS).default('IE'),
   TARGETS: csv(z.enum(FORECAST_TARGETS)).default(['dc_load_mw']),
   FORECAST_HORIZON_H: positiveInt.max(168).default(168),
@@ -94,11 +121,11 @@ const schema = z.object({
   // How often the API checks whether forecasts, champions or features changed (its cache).
   API_CACHE_CHECK_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
   STRESS_WEIGHTS: stressWeights.default({
-    ramp: 0.4,
-    renew_var: 0.4,
-    price_spike: 0.2,
-    net_load: 0.2,
-    snsp: 0.2,
+    net_load: 0.5,
+    renewables: 0.25,
+    price: 0.3,
+    interconnector: 0.15,
+    snsp: 0.1,
   }),
   STRESS_ALERT_THRESHOLD: z.coerce.number().default(2),
   PROMOTION_METRIC: z.string().default('day_ahead_mase'),

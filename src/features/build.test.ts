@@ -5,7 +5,7 @@ import { buildFeatures, type BuildFeaturesInput, type FeatureRow, type SeriesPoi
 import { readTranscribedCso } from './test-support/cso-csv.js';
 import { points, regular, thrownBy } from './test-support/points.js';
 
-const WEIGHTS = { ramp: 0.4, renew_var: 0.4, price_spike: 0.2, net_load: 0.2, snsp: 0.2 };
+const WEIGHTS = { net_load: 0.5, renewables: 0.25, price: 0.3, interconnector: 0.15, snsp: 0.1 };
 const T0 = Date.UTC(2024, 0, 1);
 
 function build(series: SeriesPoints[], extra: Partial<BuildFeaturesInput> = {}) {
@@ -241,9 +241,9 @@ describe('buildFeatures: copied-through columns', () => {
 });
 
 describe('buildFeatures: stress score on a constructed series', () => {
-  // Flat demand and wind (no ramp, no variability, constant net load: no z), SNSP at its 75 % limit,
-  // prices alternating 40 / 60 with a spike to 200 in the last hour.
-  const n = 200;
+  // 25 days: flat demand and wind (too short for the year-ago reference: no net-load or
+  // renewables term), SNSP at its 75 % limit, prices alternating 40 / 60 with 200 in the last hour.
+  const n = 600;
   const series = [
     regular('dashboard', 'demand_mw', 'IE', T0, 60, n, () => 4000),
     regular('dashboard', 'wind_mw', 'IE', T0, 60, n, () => 1000),
@@ -252,35 +252,33 @@ describe('buildFeatures: stress score on a constructed series', () => {
   ];
   const { rows } = build(series);
 
-  it('scores the SNSP term alone (2.0, high) while the price window fills', () => {
+  it('scores the SNSP term alone (2.0, high) while the price level window fills', () => {
     expect(rows[100]!.stress_score).toBeCloseTo(2, 12);
+    expect(rows[100]!.stress_snsp).toBeCloseTo(2, 12);
+    expect(rows[100]!.stress_price).toBeNull();
+    expect(rows[100]!.stress_net_load).toBeNull();
     expect(rows[100]!.stress_band).toBe('high');
     expect(rows[100]!.flags).toContain('stress_partial');
-    expect(rows[100]!.price_spike_flag).toBeNull();
   });
 
-  it('adds the price z once 126 prices are in the window, dividing by sqrt(0.2^2 + 0.2^2)', () => {
-    // Hour 199: window 32..199 holds 84 x 40 (even hours), 83 x 60 and the 200.
-    const mean = (84 * 40 + 83 * 60 + 200) / 168;
-    const sd = Math.sqrt((84 * (40 - mean) ** 2 + 83 * (60 - mean) ** 2 + (200 - mean) ** 2) / 167);
-    const z = (200 - mean) / sd;
+  it('adds the price against its 30-day median once 480 prices are in the window', () => {
+    // Hour 599: the previous 599 hours hold 300 x 40 and 299 x 60, so the median is 40.
+    const price = (2 * Math.log(200 / 40)) / Math.log(2.5);
     const last = rows[n - 1]!;
-    expect(last.stress_score).toBeCloseTo((0.2 * 2 + 0.2 * z) / Math.sqrt(0.08), 10);
+    expect(last.stress_price).toBeCloseTo(price, 12);
+    expect(last.stress_score).toBeCloseTo((0.1 * 2 + 0.3 * price) / Math.sqrt(0.01 + 0.09), 10);
     expect(last.stress_band).toBe('critical');
-    expect(last.price_spike_flag).toBe(true);
     expect(last.flags).toContain('stress_partial');
-    expect(last.renew_var_24h).toBe(0);
-    expect(last.ramp_rate_mw_h).toBe(0);
   });
 
   it('never looks ahead: a changed later price leaves earlier rows unchanged', () => {
     const changed = [
       ...series.slice(0, 3),
-      regular('semopx', 'price_eur_mwh', 'IE', T0, 60, n, (i) => (i === 150 ? 999 : i % 2 === 0 ? 40 : 60)),
+      regular('semopx', 'price_eur_mwh', 'IE', T0, 60, n, (i) => (i === 550 ? 999 : i % 2 === 0 ? 40 : 60)),
     ];
     const other = build(changed).rows;
-    expect(other.slice(0, 150)).toEqual(rows.slice(0, 150));
-    expect(other[150]!.price_spike_flag).toBe(true);
+    expect(other.slice(0, 550)).toEqual(rows.slice(0, 550));
+    expect(other[550]!.stress_price).toBe(4);
   });
 });
 

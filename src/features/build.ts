@@ -12,11 +12,11 @@ import type { FeatureRow } from './columns.js';
 import { planCsoEnergy } from './cso-energy.js';
 import { dataCentreProxy, type ProxyResult } from './dc-proxy.js';
 import type { ObservedColumn } from './flags.js';
-import { computeGridFeatures, WEEK_WINDOW } from './grid-features.js';
+import { computeGridFeatures } from './grid-features.js';
 import type { HourGrid, SeriesPoints } from './hourly.js';
 import { indexSeries, observeColumns, regionGrid } from './observed.js';
 import { describeQuality, emptyQuality, type FeatureQuality } from './quality.js';
-import { checkStressWeights, combineStress, stressComponents } from './stress.js';
+import { checkStressWeights, computeStress } from './stress.js';
 import { assembleTable, tableRows } from './table.js';
 
 export type { SeriesPoints } from './hourly.js';
@@ -73,17 +73,19 @@ export function buildFeatures(input: BuildFeaturesInput): BuildFeaturesResult {
     solar: observed.columns.get('solar_mw')?.resolved.values ?? null,
     price: col('price_eur_mwh'),
   });
-  const components = stressComponents(
+  const stress = computeStress(
     {
-      ramp: grid.ramp,
-      renewVar24h: grid.renewVar24h,
-      priceZ: grid.priceZ,
-      netLoad: grid.netLoad,
+      start: hourGrid.start,
+      net_load_mw: grid.netLoad,
+      renew_mw: grid.renew,
+      price_eur_mwh: col('price_eur_mwh'),
       snsp: col('snsp'),
+      ic_ewic_mw: col('ic_ewic_mw'),
+      ic_moyle_mw: col('ic_moyle_mw'),
+      ic_greenlink_mw: col('ic_greenlink_mw'),
     },
-    WEEK_WINDOW,
+    stressWeights,
   );
-  const stress = combineStress(components, stressWeights);
   const notes: string[] = [];
   let proxy: ProxyResult | null = null;
   if (region === 'IE') {

@@ -1,9 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { STRESS_COMPONENT_COLUMNS } from '../store/migrations/0006_stress_components.js';
 import { FEATURE_COLUMNS, featureRowValues, NUMERIC_FEATURE_COLUMNS, type FeatureRow } from './columns.js';
 
-/** Column names of dcgrid.features_hourly as the migration creates them. */
+/** Column names of dcgrid.features_hourly as 0001 creates them, then the columns later migrations add. */
 function migrationColumns(): string[] {
+  return [...foundationColumns(), ...STRESS_COMPONENT_COLUMNS];
+}
+
+function foundationColumns(): string[] {
   const text = readFileSync(new URL('../store/migrations/0001_foundation.ts', import.meta.url), 'utf8');
   const body = /CREATE TABLE dcgrid\.features_hourly \(([\s\S]*?)\n\s*\)`/.exec(text)?.[1] ?? '';
   return body
@@ -22,7 +27,10 @@ describe('feature columns', () => {
 
   it('names the double-precision columns in the same order', () => {
     const text = readFileSync(new URL('../store/migrations/0001_foundation.ts', import.meta.url), 'utf8');
-    const doubles = migrationColumns().filter((c) => new RegExp(`\\n\\s*${c} double precision`).test(text));
+    const doubles = [
+      ...foundationColumns().filter((c) => new RegExp(`\\n\\s*${c} double precision`).test(text)),
+      ...STRESS_COMPONENT_COLUMNS,
+    ];
     expect([...NUMERIC_FEATURE_COLUMNS]).toEqual(doubles);
   });
 
@@ -32,7 +40,10 @@ describe('feature columns', () => {
     const values = featureRowValues(withTs);
     expect(values[0]).toBe('IE');
     expect(values[1]).toEqual(new Date('2024-01-01T00:00:00Z'));
-    expect(values.slice(2, -1)).toEqual(FEATURE_COLUMNS.slice(2, -1).map((_, i) => i + 2));
-    expect(values.at(-1)).toEqual(['summed_regions']);
+    const flagsAt = FEATURE_COLUMNS.indexOf('flags');
+    expect(values.map((v, i) => (i < 2 || i === flagsAt ? null : v))).toEqual(
+      FEATURE_COLUMNS.map((_, i) => (i < 2 || i === flagsAt ? null : i)),
+    );
+    expect(values[flagsAt]).toEqual(['summed_regions']);
   });
 });

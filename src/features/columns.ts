@@ -35,6 +35,11 @@ export const NUMERIC_FEATURE_COLUMNS = [
   'dc_share',
   'dc_load_mw',
   'stress_score',
+  'stress_net_load',
+  'stress_renewables',
+  'stress_price',
+  'stress_interconnector',
+  'stress_snsp',
 ] as const;
 export type NumericFeatureColumn = (typeof NUMERIC_FEATURE_COLUMNS)[number];
 
@@ -70,6 +75,12 @@ export const FEATURE_COLUMNS = [
   'stress_score',
   'stress_band',
   'flags',
+  // Added by migration 0005 (after updated_at in the table).
+  'stress_net_load',
+  'stress_renewables',
+  'stress_price',
+  'stress_interconnector',
+  'stress_snsp',
 ] as const;
 export type FeatureColumn = (typeof FEATURE_COLUMNS)[number];
 

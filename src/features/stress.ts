@@ -1,55 +1,226 @@
 /**
- * Grid-stress score in z units: a weighted sum of five components, each a z-score over the 7-day
- * look-back window (SNSP: its distance to the 75 % limit, scaled so that the limit reads 2),
- * divided by the root of the sum of the squared weights of the components available that hour.
- * Formula, weights, bands and why this normalisation: docs/FEATURES.md ("stress_score").
+ * Grid-stress score: how close the system is to the margin problems behind an operator's System
+ * Alert, on a scale whose level means the same across seasons and years. Five components, each on
+ * a common scale (0 = a typical hour, 2 = alert-level on its own), read only past hours, so the
+ * score can be forecast and backtested honestly. Pure functions over an hourly frame: the feature
+ * build, `dcgrid features rebuild-stress` and scenarios all call computeStress.
+ * Formula, weights, limits, bands and their measured meaning: docs/FEATURES.md ("stress_score").
  */
 import type { Config } from '../config/config.js';
 import { DcgridError, ErrorCodes } from '../lib/errors.js';
+import { HOUR_MS } from '../lib/time.js';
 import type { StressBand } from './columns.js';
-import { rollingZ, type WindowSpec } from './rolling.js';
+import {
+  normalQuantile,
+  referenceQuantiles,
+  referenceRank,
+  type ReferenceWindow,
+} from './reference-window.js';
 
-export const STRESS_COMPONENTS = ['ramp', 'renew_var', 'price_spike', 'net_load', 'snsp'] as const;
+export const STRESS_COMPONENTS = ['net_load', 'renewables', 'price', 'interconnector', 'snsp'] as const;
 export type StressComponent = (typeof STRESS_COMPONENTS)[number];
 export type StressWeights = Config['STRESS_WEIGHTS'];
 export type StressComponents = Record<StressComponent, Float64Array>;
 
-/** SNSP operational limit (fraction); the SNSP term is 2 (the alert threshold) there. */
-export const SNSP_LIMIT = 0.75;
-/** SNSP at which the SNSP term is 0. */
-export const SNSP_NEUTRAL = 0.5;
-/** The SNSP term is clamped to this range so a bad reading cannot dominate the score. */
-export const SNSP_TERM_RANGE = [-2, 4] as const;
+/** The feature column holding each component (docs/FEATURES.md). */
+export const STRESS_COMPONENT_COLUMNS = {
+  net_load: 'stress_net_load',
+  renewables: 'stress_renewables',
+  price: 'stress_price',
+  interconnector: 'stress_interconnector',
+  snsp: 'stress_snsp',
+} as const satisfies Record<StressComponent, string>;
+export type StressComponentColumn = (typeof STRESS_COMPONENT_COLUMNS)[StressComponent];
 
-/** Lower bounds of the bands above 'normal': elevated from 1, high from 2 (the alert threshold), critical from 3. */
+const YEAR_H = 8760;
+const MONTH_H = 720;
+
+/**
+ * What the system supplies at this time of year, from the past only: the same season a year ago
+ * (+-30 days around t - 365 d) and the last 30 days. It follows the seasons (maintenance is done
+ * in summer, so summer capacity is lower) and moves slowly with growth and new plant.
+ */
+export const SEASONAL_REFERENCE: ReferenceWindow = {
+  lags: [
+    [1, MONTH_H],
+    [YEAR_H - MONTH_H, YEAR_H + MONTH_H],
+  ],
+  // More than the last 30 days alone can give: a year-ago season must be there.
+  minCount: 1200,
+};
+
+/** The fuel-driven price level: the median of the last 30 days (at least 20 days of prices). */
+export const PRICE_LEVEL_WINDOW: ReferenceWindow = { lags: [[1, MONTH_H]], minCount: 480 };
+
+/**
+ * Price / the 30-day median at which the price term reads 2: in the SEM the median hour is priced
+ * by gas-fired CCGTs; when margins are short, open-cycle and distillate peakers (about 2-3 times
+ * the CCGT's fuel cost per MWh) and scarcity pricing set the price.
+ */
+export const SCARCITY_PRICE_RATIO = 2.5;
+
+/** SNSP operational limits (fraction) from the month each took effect; docs/FEATURES.md cites the source. */
+export const SNSP_LIMITS: ReadonlyArray<{ from: number; limit: number }> = [
+  { from: Number.NEGATIVE_INFINITY, limit: 0.5 },
+  { from: Date.UTC(2015, 9, 1), limit: 0.55 },
+  { from: Date.UTC(2016, 10, 1), limit: 0.6 },
+  { from: Date.UTC(2017, 10, 1), limit: 0.65 },
+  { from: Date.UTC(2021, 0, 1), limit: 0.7 },
+  { from: Date.UTC(2021, 3, 1), limit: 0.75 },
+];
+/** SNSP this far below the limit in force scores 0; at the limit it scores 2. */
+export const SNSP_SPAN = 0.25;
+
+/** Nominal import ratings (MW) of the interconnectors, by feature column. */
+export const INTERCONNECTOR_RATINGS_MW = {
+  ic_ewic_mw: 500,
+  ic_moyle_mw: 500,
+  ic_greenlink_mw: 500,
+} as const;
+
+/** Each component is clamped to this range, so one bad reading cannot dominate the score. */
+export const COMPONENT_RANGE = [-4, 4] as const;
+
+/**
+ * Lower bounds of the bands above 'normal'. 'high' starts at STRESS_ALERT_THRESHOLD's default;
+ * docs/FEATURES.md gives the share of hours and days in each band on the real data.
+ */
 export const STRESS_BAND_FLOORS = { elevated: 1, high: 2, critical: 3 } as const;
 
-/** (snsp - 0.5) / 0.125, clamped to [-2, 4]: 0 at 50 %, 1 at 62.5 %, 2 at the 75 % limit. */
-export function snspTerm(snsp: number): number {
-  if (Number.isNaN(snsp)) return Number.NaN;
-  const scale = (SNSP_LIMIT - SNSP_NEUTRAL) / 2;
-  const term = (snsp - SNSP_NEUTRAL) / scale;
-  return Math.min(SNSP_TERM_RANGE[1], Math.max(SNSP_TERM_RANGE[0], term));
+const clamp = (x: number, [lo, hi]: readonly [number, number]) => Math.min(hi, Math.max(lo, x));
+
+/** The SNSP limit in force at a UTC instant (the trial limit: the system is run at it). */
+export function snspLimitAt(ts: number): number {
+  let limit = SNSP_LIMITS[0]!.limit;
+  for (const step of SNSP_LIMITS) if (ts >= step.from) limit = step.limit;
+  return limit;
 }
 
-export interface StressInputs {
-  /** ramp_rate_mw_h (its absolute value is scored: both directions need flexible plant). */
-  ramp: Float64Array;
-  renewVar24h: Float64Array;
-  /** z of the price over the look-back window (the same z that sets price_spike_flag). */
-  priceZ: Float64Array;
-  netLoad: Float64Array;
+/**
+ * 2 at the limit in force, 0 at SNSP_SPAN or more below it, up to 4 above it. One-sided: a low
+ * SNSP (little wind) is no spare margin, so it never lowers the score.
+ */
+export function snspTerm(snsp: number, ts: number): number {
+  if (Number.isNaN(snsp)) return Number.NaN;
+  return clamp(2 + (2 * (snsp - snspLimitAt(ts))) / SNSP_SPAN, [0, 4]);
+}
+
+/** 2 ln(price / level) / ln(2.5): 0 at the level, 2 at 2.5 times it; a price <= 0 reads -2. */
+export function priceTerm(price: number, level: number): number {
+  if (Number.isNaN(price) || !(level > 0)) return Number.NaN;
+  if (price <= 0) return -2;
+  return clamp((2 * Math.log(price / level)) / Math.log(SCARCITY_PRICE_RATIO), COMPONENT_RANGE);
+}
+
+/** 2 x imports / import rating: 2 importing at the rating, 0 at no flow, -2 exporting at it. */
+export function interconnectorTerm(importsMw: number, ratingMw: number): number {
+  if (Number.isNaN(importsMw) || !(ratingMw > 0)) return Number.NaN;
+  return clamp((2 * importsMw) / ratingMw, [-2, 2]);
+}
+
+/**
+ * The net load the system has shown it can serve at this time of year: a high percentile (P99,
+ * robust to a bad reading) of the hourly net load in the seasonal reference. Dispatchable plant
+ * and imports served every one of those hours, so this is a floor on what is available.
+ */
+export const SERVED_QUANTILE = 0.99;
+/**
+ * Share of the served level per score unit: the largest single infeed (EWIC or a large CCGT,
+ * about 500 MW) is about a tenth of the Irish peak, and the operating reserve is sized to cover
+ * it; 10 % below the served level (score 0) leaves a margin of that size.
+ */
+export const NET_LOAD_STEP = 0.05;
+
+/** 2 + (x / served level - 1) / NET_LOAD_STEP: 2 at the highest net load of the season, 0 at 10 % below it. */
+export function netLoadTerms(netLoad: Float64Array): Float64Array {
+  const [served] = referenceQuantiles(netLoad, SEASONAL_REFERENCE, [SERVED_QUANTILE]);
+  return netLoad.map((x, t) => {
+    const level = served![t]!;
+    return level > 0 ? clamp(2 + (x / level - 1) / NET_LOAD_STEP, COMPONENT_RANGE) : Number.NaN;
+  });
+}
+
+/** Low wind and solar: minus the normal quantile of the hour's mid-rank among the seasonal reference hours. */
+export function renewablesTerms(renew: Float64Array): Float64Array {
+  return referenceRank(renew, SEASONAL_REFERENCE).map((p) => clamp(-normalQuantile(p), COMPONENT_RANGE));
+}
+
+export interface InterconnectorColumns {
+  ic_ewic_mw: Float64Array;
+  ic_moyle_mw: Float64Array;
+  ic_greenlink_mw: Float64Array;
+}
+
+/** Net imports (MW) over the interconnectors with a value that hour, and their summed import rating. */
+export function interconnectorFlows(columns: InterconnectorColumns): {
+  imports: Float64Array;
+  rating: Float64Array;
+} {
+  const hours = columns.ic_ewic_mw.length;
+  const imports = new Float64Array(hours).fill(Number.NaN);
+  const rating = new Float64Array(hours);
+  for (const column of Object.keys(INTERCONNECTOR_RATINGS_MW) as Array<keyof InterconnectorColumns>) {
+    const values = columns[column];
+    for (let h = 0; h < hours; h++) {
+      const v = values[h]!;
+      if (Number.isNaN(v)) continue;
+      imports[h] = (Number.isNaN(imports[h]!) ? 0 : imports[h]!) + v;
+      rating[h]! += INTERCONNECTOR_RATINGS_MW[column];
+    }
+  }
+  return { imports, rating };
+}
+
+/** An hourly frame: one value per consecutive UTC hour from `start` (NaN = missing). */
+export interface StressInputs extends InterconnectorColumns {
+  /** Start of the first hour, UTC ms. */
+  start: number;
+  net_load_mw: Float64Array;
+  renew_mw: Float64Array;
+  price_eur_mwh: Float64Array;
   snsp: Float64Array;
 }
 
-export function stressComponents(inputs: StressInputs, window: WindowSpec): StressComponents {
-  const absRamp = inputs.ramp.map(Math.abs);
+function checkInputs(inputs: StressInputs): number {
+  const hours = inputs.net_load_mw.length;
+  const columns = [
+    'renew_mw',
+    'price_eur_mwh',
+    'snsp',
+    'ic_ewic_mw',
+    'ic_moyle_mw',
+    'ic_greenlink_mw',
+  ] as const;
+  const bad = columns.find((c) => inputs[c].length !== hours);
+  if (bad || !Number.isFinite(inputs.start) || inputs.start % HOUR_MS !== 0) {
+    throw new DcgridError(
+      ErrorCodes.VALUE_INVALID,
+      bad
+        ? `stress inputs: ${bad} has ${inputs[bad].length} hours, net_load_mw has ${hours}`
+        : `stress inputs: start ${inputs.start} is not the start of a UTC hour`,
+    );
+  }
+  return hours;
+}
+
+export function stressComponents(inputs: StressInputs): StressComponents {
+  const hours = checkInputs(inputs);
+  const [level] = referenceQuantiles(inputs.price_eur_mwh, PRICE_LEVEL_WINDOW, [0.5]);
+  const { imports, rating } = interconnectorFlows(inputs);
+  const price = new Float64Array(hours);
+  const interconnector = new Float64Array(hours);
+  const snsp = new Float64Array(hours);
+  for (let h = 0; h < hours; h++) {
+    price[h] = priceTerm(inputs.price_eur_mwh[h]!, level![h]!);
+    interconnector[h] = interconnectorTerm(imports[h]!, rating[h]!);
+    snsp[h] = snspTerm(inputs.snsp[h]!, inputs.start + h * HOUR_MS);
+  }
   return {
-    ramp: rollingZ(absRamp, window),
-    renew_var: rollingZ(inputs.renewVar24h, window),
-    price_spike: inputs.priceZ,
-    net_load: rollingZ(inputs.netLoad, window),
-    snsp: inputs.snsp.map(snspTerm),
+    net_load: netLoadTerms(inputs.net_load_mw),
+    renewables: renewablesTerms(inputs.renew_mw),
+    price,
+    interconnector,
+    snsp,
   };
 }
 
@@ -78,7 +249,7 @@ export interface StressScore {
 export function combineStress(components: StressComponents, weights: StressWeights): StressScore {
   checkStressWeights(weights);
   const used = STRESS_COMPONENTS.filter((c) => weights[c] > 0);
-  const hours = components.ramp.length;
+  const hours = components.net_load.length;
   const score = new Float64Array(hours);
   const partial = new Uint8Array(hours);
   for (let h = 0; h < hours; h++) {
@@ -98,6 +269,17 @@ export function combineStress(components: StressComponents, weights: StressWeigh
     partial[h] = squares > 0 && missing > 0 ? 1 : 0;
   }
   return { score, partial };
+}
+
+export interface StressResult extends StressScore {
+  components: StressComponents;
+}
+
+/** The components and the score of every hour of a frame. */
+export function computeStress(inputs: StressInputs, weights: StressWeights): StressResult {
+  checkStressWeights(weights);
+  const components = stressComponents(inputs);
+  return { components, ...combineStress(components, weights) };
 }
 
 export function stressBand(score: number): StressBand | null {

@@ -9,7 +9,7 @@ import type { ProxyResult } from './dc-proxy.js';
 import { flagBit, flagsOfMask, incompleteFlag, OBSERVED_COLUMNS, type ObservedColumn } from './flags.js';
 import type { GridFeatures } from './grid-features.js';
 import type { ObservedData } from './observed.js';
-import { stressBand, type StressScore } from './stress.js';
+import { stressBand, type StressResult } from './stress.js';
 
 export interface FeatureTable {
   region: Region;
@@ -28,7 +28,7 @@ export interface TableInputs {
   region: Region;
   observed: ObservedData;
   grid: GridFeatures;
-  stress: StressScore;
+  stress: StressResult;
   proxy: ProxyResult | null;
 }
 
@@ -118,6 +118,11 @@ export function assembleTable(
       dc_share: dcShare,
       dc_load_mw: dcLoad,
       stress_score: slice(stress.score),
+      stress_net_load: slice(stress.components.net_load),
+      stress_renewables: slice(stress.components.renewables),
+      stress_price: slice(stress.components.price),
+      stress_interconnector: slice(stress.components.interconnector),
+      stress_snsp: slice(stress.components.snsp),
     },
     negPrice: slice(grid.negPrice),
     priceSpike: slice(grid.priceSpike),
@@ -164,6 +169,11 @@ export function tableRows(table: FeatureTable): FeatureRow[] {
       dc_load_source: dcSource[i]!,
       stress_score: orNull(score),
       stress_band: stressBand(score),
+      stress_net_load: orNull(c.stress_net_load[i]!),
+      stress_renewables: orNull(c.stress_renewables[i]!),
+      stress_price: orNull(c.stress_price[i]!),
+      stress_interconnector: orNull(c.stress_interconnector[i]!),
+      stress_snsp: orNull(c.stress_snsp[i]!),
       flags: flagsOfMask(flagMasks[i]!),
     };
   }

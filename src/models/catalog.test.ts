@@ -3,8 +3,8 @@ import { isDcgridError, type DcgridError } from '../lib/errors.js';
 import { getModelFactory, isModelName, MODEL_NAMES, modelInputColumns } from './catalog.js';
 
 describe('model catalog', () => {
-  it('lists the baselines first, then the learned models', () => {
-    expect(MODEL_NAMES).toEqual(['snaive24', 'snaive168', 'mstl', 'prophet', 'xgb', 'tft']);
+  it('lists the baselines first, then the learned models, then the ensemble of them', () => {
+    expect(MODEL_NAMES).toEqual(['snaive24', 'snaive168', 'mstl', 'prophet', 'xgb', 'tft', 'ensemble']);
   });
 
   it('gives each name a factory whose models carry that name', () => {
@@ -26,14 +26,22 @@ describe('model catalog', () => {
     } catch (e) {
       error = e;
     }
-    expect(isDcgridError(error, 'E_NOT_FOUND')).toBe(true);
-    expect((error as DcgridError).message).toContain('snaive24, snaive168, mstl, prophet, xgb, tft');
+    expect(isDcgridError(error, 'E_CONFIG_INVALID')).toBe(true);
+    expect((error as DcgridError).message).toContain(
+      'snaive24, snaive168, mstl, prophet, xgb, tft, ensemble',
+    );
   });
 
   it('reads the extra columns a model asks for from its parameters', () => {
     expect(modelInputColumns(undefined)).toEqual([]);
     expect(modelInputColumns({ rounds: 10 })).toEqual([]);
     expect(modelInputColumns({ pastColumns: ['wind_mw'] })).toEqual(['wind_mw']);
+    expect(
+      modelInputColumns({
+        members: ['xgb', 'tft'],
+        memberParams: { xgb: { pastColumns: ['wind_mw'] }, tft: {} },
+      }),
+    ).toEqual(['wind_mw']);
     expect(
       isDcgridError(
         (() => {

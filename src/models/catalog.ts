@@ -4,6 +4,7 @@
  * lazily, inside their action.
  */
 import { DcgridError, ErrorCodes } from '../lib/errors.js';
+import { createEnsembleFactory } from './ensemble/index.js';
 import { mstlFactory } from './mstl/index.js';
 import { prophetFactory } from './prophet/index.js';
 import { snaive168Factory, snaive24Factory } from './snaive/index.js';
@@ -11,14 +12,15 @@ import { tftFactory } from './tft/index.js';
 import type { ModelFactory } from './types.js';
 import { xgbFactory } from './xgb/index.js';
 
-const FACTORIES = [
+const FACTORIES: readonly ModelFactory[] = [
   snaive24Factory,
   snaive168Factory,
   mstlFactory,
   prophetFactory,
   xgbFactory,
   tftFactory,
-] as const;
+  createEnsembleFactory((name) => getModelFactory(name)),
+];
 
 /** Model names in catalog order: baselines first. */
 export const MODEL_NAMES: readonly string[] = FACTORIES.map((factory) => factory.name);
@@ -27,12 +29,15 @@ export function isModelName(name: string): boolean {
   return MODEL_NAMES.includes(name);
 }
 
-/** The factory of a model; an unknown name is a DcgridError that lists the known ones. */
+/**
+ * The factory of a model; an unknown name is a settings error (a model name comes from a flag or a
+ * setting such as PIPELINE_MODELS) that lists the known ones.
+ */
 export function getModelFactory(name: string): ModelFactory {
   const factory = FACTORIES.find((f) => f.name === name);
   if (factory === undefined) {
     throw new DcgridError(
-      ErrorCodes.NOT_FOUND,
+      ErrorCodes.CONFIG_INVALID,
       `Unknown model "${name}"; known models: ${MODEL_NAMES.join(', ')}.`,
     );
   }
@@ -44,10 +49,19 @@ export function getModelFactory(name: string): ModelFactory {
  * `pastColumns`), so that callers load them. Without any, a model sees the target and the calendar.
  */
 export function modelInputColumns(params: Record<string, unknown> | undefined): string[] {
-  const past = params?.pastColumns;
-  if (past === undefined) return [];
+  const past = params?.pastColumns ?? [];
   if (!Array.isArray(past) || past.some((c) => typeof c !== 'string')) {
     throw new DcgridError(ErrorCodes.CONFIG_INVALID, 'pastColumns must be a list of column names.');
   }
-  return past as string[];
+  const columns = new Set(past as string[]);
+  // An ensemble reads what its members read.
+  const members = params?.memberParams;
+  if (members !== null && typeof members === 'object' && !Array.isArray(members)) {
+    for (const memberParams of Object.values(members as Record<string, unknown>)) {
+      if (memberParams !== null && typeof memberParams === 'object' && !Array.isArray(memberParams)) {
+        for (const column of modelInputColumns(memberParams as Record<string, unknown>)) columns.add(column);
+      }
+    }
+  }
+  return [...columns];
 }

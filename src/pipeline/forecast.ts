@@ -19,10 +19,12 @@ export interface ForecastRequest {
   region: Region;
   target: string;
   horizon: number;
-  /** A specific version; default: the champion. */
-  version?: Pick<VersionRef, 'model' | 'version'>;
+  /** A model's version (its newest when `version` is absent); default: the champion. */
+  version?: { model: string; version?: number };
   /** Issue from this origin instead of the hour after the last observed one (backfills). */
   origin?: number;
+  /** Forecast as if the store ended here: only hours that start before it count (UTC epoch ms). */
+  asOf?: number;
 }
 
 export interface IssuedForecast {
@@ -39,7 +41,14 @@ export async function issueForecast(
   const { region, target, horizon } = request;
   let ref: VersionRef;
   if (request.version !== undefined) {
-    ref = { region, target, ...request.version };
+    const { model } = request.version;
+    getModelFactory(model); // an unknown name is a settings error before any lookup
+    ref = {
+      region,
+      target,
+      model,
+      version: request.version.version ?? (await newestVersion(registry, { region, target, model })),
+    };
   } else {
     const champion = await registry.getChampion({ region, target });
     if (champion === undefined) {
@@ -58,6 +67,7 @@ export async function issueForecast(
       region,
       target,
       columns: modelInputColumns(metadata.params),
+      ...(request.asOf !== undefined ? { asOf: request.asOf } : {}),
     });
     const origin = request.origin ?? nextHour(data.lastObserved);
     const forecast = await forecastAt(model, data.frame, origin, { horizon, quantiles: DEFAULT_QUANTILES });
@@ -96,6 +106,22 @@ export async function issueForecast(
   } finally {
     model.dispose();
   }
+}
+
+async function newestVersion(
+  registry: ModelRegistry,
+  series: { region: Region; target: string; model: string },
+): Promise<number> {
+  const versions = await registry.list(series);
+  const newest = Math.max(...versions.map((v) => v.version));
+  if (!Number.isFinite(newest)) {
+    throw new DcgridError(
+      ErrorCodes.NOT_FOUND,
+      `no ${series.model} version is registered for ${series.target} in ${series.region}: ` +
+        `train one first (dcgrid train --model ${series.model} --target ${series.target})`,
+    );
+  }
+  return newest;
 }
 
 /** The latest forecast issued for a (region, target) by its current champion (what the API serves). */

@@ -131,6 +131,7 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest):
         validation_hours: request.validationHours,
         backtest_weeks: request.backtestWeeks,
         seed: request.seed,
+        ...(request.asOf !== undefined ? { as_of: new Date(request.asOf).toISOString() } : {}),
         data:
           request.ingest === false
             ? 'stored features'
@@ -192,6 +193,7 @@ async function runStep(
       validationHours: request.validationHours,
       backtestWeeks: request.backtestWeeks,
       seed: request.seed,
+      ...(request.asOf !== undefined ? { asOf: request.asOf } : {}),
       params: request.params?.[model!] ?? {},
       tags: { 'pipeline.run_id': run.runId },
       ...(signal ? { signal } : {}),
@@ -203,7 +205,12 @@ async function runStep(
   }
   const issued = await issueForecast(
     { store, registry },
-    { region, target: target!, horizon: request.horizon },
+    {
+      region,
+      target: target!,
+      horizon: request.horizon,
+      ...(request.asOf !== undefined ? { asOf: request.asOf } : {}),
+    },
   );
   const origin = new Date(issued.forecast.origin).toISOString();
   return `${issued.version.model} v${issued.version.version}: ${issued.rowsWritten} hours from ${origin}`;

@@ -30,6 +30,8 @@ export interface TrainingSettings {
   /** Daily origins over this many final weeks score the configuration before it is registered. */
   backtestWeeks: number;
   seed: number;
+  /** Train as if the store ended here: only hours that start before it (UTC epoch ms). */
+  asOf?: number;
 }
 
 export interface TrainRequest extends TrainingSettings {
@@ -86,6 +88,7 @@ export async function trainAndRegister(deps: TrainDeps, request: TrainRequest): 
     columns: modelInputColumns(params),
     lastHours: request.trainHours + backtestHours,
     minHours,
+    ...(request.asOf !== undefined ? { asOf: request.asOf } : {}),
   });
   const frame = data.frame;
   const trainFrom = Math.max(frame.ts[0]!, data.lastObserved + HOUR_MS - request.trainHours * HOUR_MS);
@@ -113,6 +116,7 @@ export async function trainAndRegister(deps: TrainDeps, request: TrainRequest): 
         validation_hours: request.validationHours,
         backtest_weeks: request.backtestWeeks,
         seed: request.seed,
+        ...(request.asOf !== undefined ? { as_of: new Date(request.asOf).toISOString() } : {}),
         data_fingerprint: data.fingerprint,
         code_version: `${code.version}${code.gitCommit ? `+${code.gitCommit.slice(0, 12)}` : ''}`,
         ...Object.fromEntries(Object.entries(params).map(([k, v]) => [`param.${k}`, JSON.stringify(v)])),

@@ -40,7 +40,8 @@ export function frameFingerprint(frame: HourlyFrame): string {
 
 /**
  * Loads `columns` (the target first) for a region and trims the frame to the target's observed
- * span. `lastHours` keeps only that many hours at the end. Fails early with E_TRAINING_DATA when
+ * span. `asOf` reads only the hours that start before it (the store as it was then); `lastHours`
+ * keeps only that many hours at the end. Fails early with E_TRAINING_DATA when
  * the target has no values, or fewer hours than `minHours`.
  */
 export async function loadTargetFrame(
@@ -51,11 +52,17 @@ export async function loadTargetFrame(
     columns: readonly string[];
     lastHours?: number;
     minHours?: number;
+    /** Only hours that start before this instant (UTC epoch ms), as if the store ended there. */
+    asOf?: number;
   },
 ): Promise<TargetFrame> {
   const { region, target } = query;
   const columns = [target, ...query.columns.filter((c) => c !== target)];
-  const full = await loadHourlyFrame(store.db, { region, columns });
+  const full = await loadHourlyFrame(store.db, {
+    region,
+    columns,
+    ...(query.asOf !== undefined ? { to: query.asOf } : {}),
+  });
   const values = full.columns[target]!;
   let first = 0;
   while (first < values.length && Number.isNaN(values[first]!)) first++;
@@ -65,6 +72,7 @@ export async function loadTargetFrame(
     throw new DcgridError(
       ErrorCodes.TRAINING_DATA,
       `no ${target} values for region ${region} in ${store.description}` +
+        (query.asOf !== undefined ? ` before ${new Date(query.asOf).toISOString()}` : '') +
         (full.ts.length === 0
           ? ': run `dcgrid ingest` first'
           : ` (${full.ts.length} hours of features, the target is empty in all of them)`),

@@ -364,6 +364,14 @@ export class ModelRegistry {
           .where('run_id', '=', input.runId)
           .executeTakeFirst()
       : undefined;
+    const runArtifacts = input.runId
+      ? await db
+          .selectFrom('dcgrid.run_artifacts')
+          .select(['path', 'uri', 'size_bytes', 'sha256'])
+          .where('run_id', '=', input.runId)
+          .orderBy('path')
+          .execute()
+      : [];
     const mirrored = await this.options.mirror!.registerVersion({
       ...key,
       alias: decision.alias,
@@ -372,6 +380,12 @@ export class ModelRegistry {
       metadataBytes: new TextEncoder().encode(`${JSON.stringify(metadata, null, 2)}\n`),
       dataFingerprint: input.metadata.dataFingerprint,
       mlflowRunId: run?.mlflow_run_id ?? null,
+      runArtifacts: runArtifacts.map((a) => ({
+        path: a.path,
+        uri: a.uri,
+        sizeBytes: Number(a.size_bytes),
+        sha256: a.sha256,
+      })),
       reason: decision.reason,
       onCreatingVersion,
     });

@@ -1,6 +1,7 @@
 /**
  * Checks shared by every tracking backend, so a run that works on the embedded backend also works on
- * MLflow: keys as MLflow accepts them (letters, digits, _ - . / and spaces, at most 250 characters),
+ * MLflow: keys as MLflow accepts them (letters, digits, _ - . / and spaces, at most 250 characters,
+ * and a path that normalises to itself: no leading or double /, no . or .. parts),
  * integer steps and timestamps.
  */
 import { DcgridError, ErrorCodes } from '../lib/errors.js';
@@ -10,12 +11,19 @@ export const MAX_KEY_LENGTH = 250;
 const KEY_PATTERN = /^[\w./\- ]+$/;
 
 export function checkTagKey(key: string): void {
-  if (key.length === 0 || key.length > MAX_KEY_LENGTH || !KEY_PATTERN.test(key)) {
+  if (key.length === 0 || key.length > MAX_KEY_LENGTH || !KEY_PATTERN.test(key) || !pathLike(key)) {
     throw new DcgridError(
       ErrorCodes.TRACKING,
-      `invalid key "${key.slice(0, 60)}": use 1-${MAX_KEY_LENGTH} letters, digits, spaces or _ - . /`,
+      `invalid key "${key.slice(0, 60)}": use 1-${MAX_KEY_LENGTH} letters, digits, spaces or _ - . /, ` +
+        'as a path that does not start with / and has no empty, . or .. parts',
     );
   }
+}
+
+/** MLflow may store keys as file names: it refuses one that a path would normalise to another name. */
+function pathLike(key: string): boolean {
+  const parts = key.split('/');
+  return parts.every((part) => part !== '' && part !== '.' && part !== '..');
 }
 
 export function checkMetricPoints(points: readonly MetricPoint[]): void {

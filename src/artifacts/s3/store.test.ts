@@ -1,9 +1,10 @@
 /** S3 failures against the real S3 protocol server: each must end in one clear E_ARTIFACT line. */
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDcgridError } from '../../lib/errors.js';
 import { closedPort } from '../../lib/test-support/local-server.js';
 import type { VersionInfo } from '../metadata.js';
-import { createTestBucket, S3_TEST } from '../test-support/s3-server.js';
+import { createTestBucket, S3_TEST, testS3Client } from '../test-support/s3-server.js';
 import { TcpProxy } from '../test-support/tcp-proxy.js';
 import { parseS3Uri, S3ArtifactStore, type S3StoreOptions } from './store.js';
 
@@ -89,5 +90,29 @@ describe('S3 artifact store failures', () => {
     await expect(store.listVersions()).rejects.toThrow(
       `bucket "${bucket}-missing" does not exist at S3 endpoint`,
     );
+  });
+
+  it('takes a prefix that ends in a models folder as the models folder itself', async () => {
+    const client = testS3Client();
+    try {
+      for (const [prefix, expected] of [
+        ['models', 'models/IE/dc_load_mw/xgb/1/'],
+        ['team/models/', 'team/models/IE/dc_load_mw/xgb/1/'],
+        ['team/modelsx', 'team/modelsx/models/IE/dc_load_mw/xgb/1/'],
+      ] as const) {
+        const store = new S3ArtifactStore(options({ uri: `s3://${bucket}/${prefix}` }));
+        const stored = await store.writeVersion(KEY, FILES, INFO);
+        expect(stored.uri).toBe(`s3://${bucket}/${expected}`);
+        const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: expected }));
+        expect(listed.Contents?.map((o) => o.Key).sort()).toEqual(
+          ['_COMPLETE', 'a.json', 'b.ubj', 'c.f32', 'metadata.json'].map((name) => expected + name),
+        );
+        expect(await store.listVersions()).toEqual([KEY]);
+        expect((await store.readVersion(KEY)).files['a.json']).toEqual(FILES['a.json']);
+        store.client.destroy();
+      }
+    } finally {
+      client.destroy();
+    }
   });
 });

@@ -22,10 +22,12 @@ import { cancelled, versionExists, versionMissing } from '../errors.js';
 import {
   COMPLETE_MARKER,
   compareKeys,
+  DEFAULT_INCOMPLETE_AGE_MS,
   describeKey,
   filterPath,
   matchesFilter,
   METADATA_FILE,
+  MODELS_FOLDER,
   parseVersionPath,
   versionPath,
 } from '../layout.js';
@@ -36,7 +38,14 @@ import {
   type ModelMetadata,
   type VersionInfo,
 } from '../metadata.js';
-import type { ArtifactStore, StoredVersion, VersionFilter, VersionKey, WriteOptions } from '../store.js';
+import type {
+  ArtifactStore,
+  RemoveIncompleteOptions,
+  StoredVersion,
+  VersionFilter,
+  VersionKey,
+  WriteOptions,
+} from '../store.js';
 import { isNotFound, s3Error } from './errors.js';
 
 export interface S3StoreOptions {
@@ -47,6 +56,11 @@ export interface S3StoreOptions {
   region: string;
   accessKeyId?: string;
   secretAccessKey?: string;
+  /**
+   * Objects of a version without its marker are removed once none changed for this long (default
+   * one hour): by `removeIncomplete()` and before each write of another version of the model.
+   */
+  incompleteAgeMs?: number;
   /** Keys per ListObjectsV2 page (S3's maximum and default is 1000). */
   pageSize?: number;
   /** Attempts per request, retries included (default 3). */
@@ -71,18 +85,26 @@ export class S3ArtifactStore implements ArtifactStore {
   readonly bucket: string;
   readonly prefix: string;
   readonly client: S3Client;
+  /** Where `models/` starts: the prefix, or its parent when the prefix ends in a `models` folder. */
+  readonly #base: string;
   readonly #where: string;
   readonly #pageSize: number;
+  readonly #incompleteAgeMs: number;
 
   constructor(options: S3StoreOptions) {
     const { bucket, prefix } = parseS3Uri(options.uri);
     this.bucket = bucket;
     this.prefix = prefix;
+    this.#base =
+      prefix === `${MODELS_FOLDER}/` || prefix.endsWith(`/${MODELS_FOLDER}/`)
+        ? prefix.slice(0, -MODELS_FOLDER.length - 1)
+        : prefix;
     this.rootUri = `s3://${bucket}/${prefix}`;
     this.#where =
       options.endpoint !== undefined ? `S3 endpoint ${options.endpoint}` : `AWS S3 (${options.region})`;
     this.description = `S3 bucket ${bucket} at ${options.endpoint ?? `AWS ${options.region}`}`;
     this.#pageSize = options.pageSize ?? 1000;
+    this.#incompleteAgeMs = options.incompleteAgeMs ?? DEFAULT_INCOMPLETE_AGE_MS;
     this.client = new S3Client({
       region: options.region,
       ...(options.endpoint !== undefined ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
@@ -102,7 +124,7 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   versionUri(key: VersionKey): string {
-    return `s3://${this.bucket}/${this.prefix}${versionPath(key)}/`;
+    return `s3://${this.bucket}/${this.#base}${versionPath(key)}/`;
   }
 
   async writeVersion(
@@ -112,8 +134,12 @@ export class S3ArtifactStore implements ArtifactStore {
     options: WriteOptions = {},
   ): Promise<StoredVersion> {
     const prepared = prepareVersion(key, files, info);
-    const folder = `${this.prefix}${versionPath(key)}/`;
+    const folder = `${this.#base}${versionPath(key)}/`;
     if (await this.#exists(folder + COMPLETE_MARKER)) throw versionExists(this.description, key);
+    // Leftovers of other versions of this model, old enough that no writer is still at work.
+    await this.removeIncomplete({
+      filter: { region: key.region, target: key.target, model: key.model },
+    }).catch(() => []);
     // Leftovers of an interrupted earlier write of this version: no marker, so nobody reads them.
     for (const leftover of await this.#listKeys(folder)) await this.#delete(leftover.key);
     const written: string[] = [];
@@ -142,7 +168,7 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   async readMetadata(key: VersionKey): Promise<ModelMetadata> {
-    const folder = `${this.prefix}${versionPath(key)}/`;
+    const folder = `${this.#base}${versionPath(key)}/`;
     const marker = await this.#get(folder + COMPLETE_MARKER, `reading ${describeKey(key)}`);
     if (marker === undefined) throw versionMissing(this.description, key);
     const metadataBytes = await this.#get(folder + METADATA_FILE, `reading ${describeKey(key)} metadata`);
@@ -154,7 +180,7 @@ export class S3ArtifactStore implements ArtifactStore {
 
   async readVersion(key: VersionKey): Promise<{ files: ModelFiles; metadata: ModelMetadata }> {
     const metadata = await this.readMetadata(key);
-    const folder = `${this.prefix}${versionPath(key)}/`;
+    const folder = `${this.#base}${versionPath(key)}/`;
     const files: ModelFiles = {};
     for (const entry of metadata.files) {
       const bytes = await this.#get(folder + entry.name, `reading ${describeKey(key)} ${entry.name}`);
@@ -168,29 +194,30 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   async hasVersion(key: VersionKey): Promise<boolean> {
-    return this.#exists(`${this.prefix}${versionPath(key)}/${COMPLETE_MARKER}`);
+    return this.#exists(`${this.#base}${versionPath(key)}/${COMPLETE_MARKER}`);
   }
 
   async deleteVersion(key: VersionKey): Promise<void> {
-    const folder = `${this.prefix}${versionPath(key)}/`;
+    const folder = `${this.#base}${versionPath(key)}/`;
     await this.#delete(folder + COMPLETE_MARKER);
     for (const object of await this.#listKeys(folder)) await this.#delete(object.key);
   }
 
   async listVersions(filter: VersionFilter = {}): Promise<VersionKey[]> {
     const keys: VersionKey[] = [];
-    for (const { key } of await this.#listKeys(`${this.prefix}${filterPath(filter)}/`)) {
+    for (const { key } of await this.#listKeys(`${this.#base}${filterPath(filter)}/`)) {
       if (!key.endsWith(`/${COMPLETE_MARKER}`)) continue;
-      const parsed = parseVersionPath(key.slice(this.prefix.length, -COMPLETE_MARKER.length - 1));
+      const parsed = parseVersionPath(key.slice(this.#base.length, -COMPLETE_MARKER.length - 1));
       if (parsed !== undefined && matchesFilter(parsed, filter)) keys.push(parsed);
     }
     return keys.sort(compareKeys);
   }
 
-  async removeIncomplete(options: { olderThanMs?: number } = {}): Promise<string[]> {
-    const olderThanMs = options.olderThanMs ?? 3_600_000;
+  /** Removes folders without a marker once none of their objects changed for `olderThanMs`. */
+  async removeIncomplete(options: RemoveIncompleteOptions = {}): Promise<string[]> {
+    const olderThanMs = options.olderThanMs ?? this.#incompleteAgeMs;
     const byFolder = new Map<string, Array<{ key: string; modified: number }>>();
-    for (const object of await this.#listKeys(`${this.prefix}models/`)) {
+    for (const object of await this.#listKeys(`${this.#base}${filterPath(options.filter)}/`)) {
       const folder = object.key.slice(0, object.key.lastIndexOf('/') + 1);
       byFolder.set(folder, [...(byFolder.get(folder) ?? []), object]);
     }

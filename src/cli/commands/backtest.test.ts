@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config.js';
 import { isDcgridError } from '../../lib/errors.js';
@@ -113,6 +116,61 @@ describe('dcgrid backtest', () => {
     ).toHaveLength(3);
   }, 120_000);
 
+  it('exports every scored forecast beside its actual as CSV', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dcgrid-export-'));
+    try {
+      const file = join(dir, 'forecasts.csv');
+      const result = await backtestAction(context(store, [], []), {
+        models: 'snaive168',
+        weeks: '1',
+        horizon: '24',
+        trainDays: '42',
+        export: file,
+      });
+      const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+      expect(lines[0]).toBe('model,origin,horizon,ts,p10,p50,p90,actual');
+      expect(lines).toHaveLength(1 + result.origins.length * 24);
+      const [model, origin, horizon, ts, p10, p50, p90, actual] = lines[1 + 24 + 5]!.split(',');
+      expect({ model, origin, horizon, ts }).toEqual({
+        model: 'snaive168',
+        origin: new Date(result.origins[1]!).toISOString(),
+        horizon: '6',
+        ts: new Date(result.origins[1]! + 5 * HOUR_MS).toISOString(),
+      });
+      expect(Number(p10)).toBeLessThanOrEqual(Number(p50));
+      expect(Number(p50)).toBeLessThanOrEqual(Number(p90));
+      // The actual is the stored demand of that hour (three times the synthetic load).
+      const row = Math.round((result.origins[1]! + 5 * HOUR_MS - START) / HOUR_MS);
+      const demand = syntheticLoadFrame({ hours: 24 * 7 * WEEKS, seed: 31, start: START }).columns.load!;
+      expect(Number(actual)).toBeCloseTo(3 * demand[row]!, 6);
+      const mae =
+        lines
+          .slice(1)
+          .map((line) => line.split(','))
+          .reduce((sum, f) => sum + Math.abs(Number(f[7]) - Number(f[5])), 0) /
+        (lines.length - 1);
+      expect(mae).toBeCloseTo(result.models[0]!.scopes.day_ahead.mae, 6);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('reads TRAIN_DAYS, VALIDATION_HOURS and SEED like train and pipeline', () => {
+    const config = loadConfig(
+      { TARGETS: 'demand_mw', TRAIN_DAYS: '400', VALIDATION_HOURS: '500', SEED: '9' },
+      { dotenv: false },
+    );
+    expect(backtestSettings({}, config, ['snaive24'])).toMatchObject({
+      trainHours: 400 * 24,
+      validationHours: 500,
+      seed: 9,
+    });
+    expect(backtestSettings({ trainDays: '30', validationH: '48' }, config, ['snaive24'])).toMatchObject({
+      trainHours: 30 * 24,
+      validationHours: 48,
+    });
+  });
+
   it('fails clearly on settings it cannot use', async () => {
     const config = loadConfig({ TARGETS: 'demand_mw' }, { dotenv: false });
     const code = (options: BacktestCliOptions) => {
@@ -142,7 +200,9 @@ describe('dcgrid backtest', () => {
       models: 'snaive24,arima',
       weeks: '1',
     }).catch((e: unknown) => e);
-    expect(isDcgridError(error, 'E_NOT_FOUND')).toBe(true);
-    expect((error as Error).message).toContain('known models: snaive24, snaive168, mstl, prophet, xgb, tft');
+    expect(isDcgridError(error, 'E_CONFIG_INVALID')).toBe(true);
+    expect((error as Error).message).toContain(
+      'known models: snaive24, snaive168, mstl, prophet, xgb, tft, ensemble',
+    );
   });
 });

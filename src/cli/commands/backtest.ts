@@ -10,6 +10,7 @@ import type { MetricValues } from '../../backtest/metrics.js';
 import type { Config } from '../../config/config.js';
 import { instantOption, integerOption, listOption, modelParamsOption, targetOption } from '../options.js';
 import { DcgridError, ErrorCodes } from '../../lib/errors.js';
+import { DEFAULT_QUANTILES } from '../../models/types.js';
 import { runCommand, type CommandContext } from '../context.js';
 import type { Cell, Output } from '../output.js';
 import type { ProgressTask } from '../progress.js';
@@ -29,6 +30,7 @@ export interface BacktestCliOptions {
   validationH?: string;
   seed?: string;
   params?: string;
+  export?: string;
 }
 
 /** The backtest settings the options and the settings (REGION, TARGETS, FORECAST_HORIZON_H, ...) give. */
@@ -56,7 +58,7 @@ export function backtestSettings(
       everyH,
     };
   }
-  const trainDays = integerOption(options.trainDays, '--train-days');
+  const trainDays = integerOption(options.trainDays, '--train-days') ?? config.TRAIN_DAYS;
   return {
     region: config.REGION,
     target,
@@ -64,10 +66,10 @@ export function backtestSettings(
     horizon: integerOption(options.horizon, '--horizon') ?? config.FORECAST_HORIZON_H,
     origins,
     refitEveryH: integerOption(options.refitEveryH, '--refit-every-h'),
-    trainHours: trainDays !== undefined ? trainDays * 24 : undefined,
-    validationHours: integerOption(options.validationH, '--validation-h'),
+    trainHours: trainDays * 24,
+    validationHours: integerOption(options.validationH, '--validation-h') ?? config.VALIDATION_HOURS,
     contextLength: config.CONTEXT_LENGTH_H,
-    seed: integerOption(options.seed, '--seed'),
+    seed: integerOption(options.seed, '--seed') ?? config.SEED,
     params: modelParamsOption(options.params),
   };
 }
@@ -171,8 +173,26 @@ export async function backtestAction(
       task.update(p.originsDone, `${p.fits} fit${p.fits === 1 ? '' : 's'}`);
     }
   };
-  const { result, metricRows } = await backtestFromStore(store, settings, { onProgress, signal: ctx.signal });
+  const exported =
+    options.export !== undefined
+      ? new (await import('../../backtest/export.js')).ForecastExport(
+          options.export,
+          settings.quantiles ?? DEFAULT_QUANTILES,
+        )
+      : undefined;
+  let outcome: Awaited<ReturnType<typeof backtestFromStore>>;
+  try {
+    outcome = await backtestFromStore(store, settings, {
+      onProgress,
+      signal: ctx.signal,
+      ...(exported ? { onForecast: (scored) => exported.write(scored) } : {}),
+    });
+  } finally {
+    await exported?.close();
+  }
+  const { result, metricRows } = outcome;
   ctx.progress.stop();
+  if (exported) ctx.out.info(`exported ${exported.rows} forecast hours to ${options.export}`);
   ctx.out.result(backtestSummary(result, metricRows), () => printResult(ctx.out, result, metricRows));
   return result;
 }
@@ -194,10 +214,17 @@ export function registerBacktest(program: Command): void {
     .option('--to <time>', 'last origin (ISO date-time, UTC)')
     .option('--horizon <h>', 'hours ahead (default FORECAST_HORIZON_H)')
     .option('--refit-every-h <n>', 'refit the models every n hours of origins; 0 fits once (default 168)')
-    .option('--train-days <n>', 'training window before each refit, in days (default 730)')
-    .option('--validation-h <n>', 'hours at the end of the training window for early stopping (default 672)')
-    .option('--seed <n>', 'random seed of every fit (default 42)')
+    .option('--train-days <n>', 'training window before each refit, in days (TRAIN_DAYS)')
+    .option(
+      '--validation-h <n>',
+      'hours at the end of the training window for early stopping (VALIDATION_HOURS)',
+    )
+    .option('--seed <n>', 'random seed of every fit (SEED)')
     .option('--params <json>', `model parameters by model, e.g. '{"xgb":{"rounds":300}}'`)
+    .option(
+      '--export <file.csv>',
+      'write every scored forecast (origin, horizon, ts, P10/P50/P90, actual) as CSV',
+    )
     .action(async (options: BacktestCliOptions, command: Command) =>
       runCommand(command, async (ctx) => {
         await backtestAction(ctx, options);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerBacktest } from './backtest.js';
 import { registerDataReport } from './data-report.js';
+import { registerFeatures } from './features.js';
 import { registerForecast } from './forecast.js';
 import { registerIngest } from './ingest.js';
 import { registerModelsCommand } from './models.js';
@@ -13,6 +14,7 @@ import { registerTrain } from './train.js';
 export function registerCommands(program: Command): void {
   registerIngest(program);
   registerDataReport(program);
+  registerFeatures(program);
   registerTrain(program);
   registerBacktest(program);
   registerForecast(program);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { printIngestReport } from '../../ingest/print-report.js';
-import { planAndRunIngest, type IngestStage } from '../../ingest/ingest.js';
+import type { IngestStage } from '../../ingest/ingest.js';
 import type { ProgressTask } from '../progress.js';
 import { runCommand, type CommandContext } from '../context.js';
 
@@ -14,6 +14,7 @@ interface IngestOptions {
 
 /** Parses, merges and stores everything, with progress bars; returns the report id. */
 export async function ingestWithProgress(ctx: CommandContext, options: IngestOptions = {}) {
+  const { planAndRunIngest } = await import('../../ingest/ingest.js');
   const store = await ctx.store();
   const downloads = ctx.progress.task('download', 1, 'files');
   const tasks = new Map<IngestStage, ProgressTask>();
@@ -74,12 +75,16 @@ export function registerIngest(program: Command): void {
       'CSV of metered data-centre load (timestamp, mw[, site]) that replaces the proxy',
     )
     .action(async (options: IngestOptions, command: Command) =>
-      runCommand(command, async (ctx) => {
-        const { reportId, report } = await ingestWithProgress(ctx, options);
-        ctx.out.result({ reportId, report }, () => {
-          ctx.out.info(`\ningest report ${reportId}`);
-          printIngestReport(ctx.out, report);
-        });
-      }),
+      runCommand(
+        command,
+        async (ctx) => {
+          const { reportId, report } = await ingestWithProgress(ctx, options);
+          ctx.out.result({ reportId, report }, () => {
+            ctx.out.info(`\ningest report ${reportId}`);
+            printIngestReport(ctx.out, report);
+          });
+        },
+        { rawDir: !options.download },
+      ),
     );
 }

@@ -3,9 +3,8 @@ import type { Command } from 'commander';
 import type { Config } from '../../config/config.js';
 import { checkTarget } from '../options.js';
 import { DcgridError, ErrorCodes } from '../../lib/errors.js';
-import { openRegistry } from '../../registry/open.js';
 import type { AliasChange, ModelVersionRecord } from '../../registry/types.js';
-import { runCommand } from '../context.js';
+import { runCommand, type CommandContext } from '../context.js';
 import type { Cell } from '../output.js';
 
 interface ListOptions {
@@ -24,12 +23,22 @@ function targetFor(config: Config, target: string | undefined): string {
   );
 }
 
+async function registryOf(ctx: CommandContext) {
+  const { openRegistry } = await import('../../registry/open.js');
+  return openRegistry(ctx.config, await ctx.store());
+}
+
 function parseVersion(text: string): number {
   const version = Number(text.replace(/^v/, ''));
   if (!Number.isSafeInteger(version) || version < 1) {
     throw new DcgridError(ErrorCodes.CONFIG_INVALID, `version "${text}" is not a whole number from 1`);
   }
   return version;
+}
+
+/** Newest registration first (ties: the higher version). */
+export function newestFirst(versions: ModelVersionRecord[]): ModelVersionRecord[] {
+  return [...versions].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.version - a.version);
 }
 
 function versionJson(v: ModelVersionRecord) {
@@ -71,12 +80,14 @@ export function registerModelsCommand(program: Command): void {
     .option('--all-regions', 'every region, not only --region / REGION')
     .action((options: ListOptions, command: Command) =>
       runCommand(command, async (ctx) => {
-        const registry = openRegistry(ctx.config, await ctx.store());
-        const versions = await registry.list({
-          ...(options.allRegions ? {} : { region: ctx.config.REGION }),
-          ...(options.target !== undefined ? { target: checkTarget(options.target) } : {}),
-          ...(options.model !== undefined ? { model: options.model } : {}),
-        });
+        const registry = await registryOf(ctx);
+        const versions = newestFirst(
+          await registry.list({
+            ...(options.allRegions ? {} : { region: ctx.config.REGION }),
+            ...(options.target !== undefined ? { target: checkTarget(options.target) } : {}),
+            ...(options.model !== undefined ? { model: options.model } : {}),
+          }),
+        );
         const metric = ctx.config.PROMOTION_METRIC;
         ctx.out.result(versions.map(versionJson), () => {
           ctx.out.table(
@@ -103,7 +114,7 @@ export function registerModelsCommand(program: Command): void {
     .action(
       (model: string, version: string, options: { target?: string; reason: string }, command: Command) =>
         runCommand(command, async (ctx) => {
-          const registry = openRegistry(ctx.config, await ctx.store());
+          const registry = await registryOf(ctx);
           const change = await registry.promote(
             {
               region: ctx.config.REGION,
@@ -123,7 +134,7 @@ export function registerModelsCommand(program: Command): void {
     .option('--target <target>', 'the target (default: the only one in TARGETS)')
     .action((options: { target?: string }, command: Command) =>
       runCommand(command, async (ctx) => {
-        const registry = openRegistry(ctx.config, await ctx.store());
+        const registry = await registryOf(ctx);
         const change = await registry.rollback({
           region: ctx.config.REGION,
           target: targetFor(ctx.config, options.target),

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { PipelineEvent, PipelineRequest, PipelineResult } from '../../pipeline/pipeline.js';
 import { runCommand, type CommandContext } from '../context.js';
 import { openMlops } from '../mlops.js';
-import { checkTarget, integerOption, listOption, modelParamsOption } from '../options.js';
+import { checkTarget, instantOption, integerOption, listOption, modelParamsOption } from '../options.js';
 import type { ProgressTask } from '../progress.js';
 
 export interface PipelineOptions {
@@ -16,6 +16,7 @@ export interface PipelineOptions {
   trainDays?: string;
   backtestWeeks?: string;
   params?: string;
+  asOf?: string;
 }
 
 export function pipelineRequest(
@@ -33,6 +34,7 @@ export function pipelineRequest(
     validationHours: config.VALIDATION_HOURS,
     backtestWeeks: integerOption(options.backtestWeeks, '--backtest-weeks') ?? config.BACKTEST_WEEKS,
     seed: config.SEED,
+    ...(options.asOf !== undefined ? { asOf: instantOption(options.asOf, '--as-of') } : {}),
     params: modelParamsOption(options.params) ?? {},
     ingest:
       options.ingest === false
@@ -117,8 +119,17 @@ export function registerPipeline(program: Command): void {
     .option('--telemetry <file>', 'metered data-centre load CSV that replaces the proxy')
     .option('--train-days <n>', 'training window in days (TRAIN_DAYS)')
     .option('--backtest-weeks <n>', 'weeks of daily origins scored before registering (BACKTEST_WEEKS)')
-    .option('--params <json>', 'model parameters by model, e.g. \'{"tft":{"epochs":5}}\'')
+    .option(
+      '--params <json>',
+      `model parameters by model, e.g. '{"tft":{"maxEpochs":5},"xgb":{"rounds":300}}'`,
+    )
+    .option(
+      '--as-of <time>',
+      'train and forecast as if the store ended at this instant (ISO date-time, UTC): hours before it only',
+    )
     .action((options: PipelineOptions, command: Command) =>
-      runCommand(command, async (ctx) => printPipelineResult(ctx, await pipelineAction(ctx, options))),
+      runCommand(command, async (ctx) => printPipelineResult(ctx, await pipelineAction(ctx, options)), {
+        rawDir: options.ingest !== false && !options.download,
+      }),
     );
 }

@@ -26,29 +26,33 @@ export function registerSchedule(program: Command): void {
     .option('--download', 'ingest fresh downloads each run')
     .option('--telemetry <file>', 'metered data-centre load CSV that replaces the proxy')
     .action((options: ScheduleCliOptions, command: Command) =>
-      runCommand(command, async (ctx) => {
-        const { startSchedule } = await import('../../pipeline/schedule.js');
-        const mlops = await openMlops(ctx);
-        const schedule = startSchedule(
-          { config: ctx.config, ...mlops },
-          {
-            cron: options.cron ?? ctx.config.SCHEDULE_CRON,
-            timezone: 'Europe/Dublin',
-            request: () => {
-              const { signal: _signal, ...request } = pipelineRequest(ctx, options);
-              return request;
+      runCommand(
+        command,
+        async (ctx) => {
+          const { startSchedule } = await import('../../pipeline/schedule.js');
+          const mlops = await openMlops(ctx);
+          const schedule = startSchedule(
+            { config: ctx.config, ...mlops },
+            {
+              cron: options.cron ?? ctx.config.SCHEDULE_CRON,
+              timezone: 'Europe/Dublin',
+              request: () => {
+                const { signal: _signal, ...request } = pipelineRequest(ctx, options);
+                return request;
+              },
+              log: ctx.log,
             },
-            log: ctx.log,
-          },
-        );
-        ctx.out.info(
-          `schedule "${options.cron ?? ctx.config.SCHEDULE_CRON}": next run ${schedule.nextRun()?.toISOString() ?? 'never'}`,
-        );
-        if (options.runNow) void schedule.trigger();
-        await new Promise<void>((resolve) =>
-          ctx.signal.addEventListener('abort', () => resolve(), { once: true }),
-        );
-        await schedule.stop();
-      }),
+          );
+          ctx.out.info(
+            `schedule "${options.cron ?? ctx.config.SCHEDULE_CRON}": next run ${schedule.nextRun()?.toISOString() ?? 'never'}`,
+          );
+          if (options.runNow) void schedule.trigger();
+          await new Promise<void>((resolve) =>
+            ctx.signal.addEventListener('abort', () => resolve(), { once: true }),
+          );
+          await schedule.stop();
+        },
+        { service: true, rawDir: options.ingest !== false && !options.download },
+      ),
     );
 }

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { runCommand, type CommandContext } from '../context.js';
 import { openMlops } from '../mlops.js';
-import { integerOption, modelParamsOption, targetOption } from '../options.js';
+import { instantOption, integerOption, modelParamsOption, targetOption } from '../options.js';
 import type { ProgressTask } from '../progress.js';
 
 interface TrainOptions {
@@ -13,6 +13,7 @@ interface TrainOptions {
   validationH?: string;
   seed?: string;
   params?: string;
+  asOf?: string;
 }
 
 export async function trainAction(ctx: CommandContext, options: TrainOptions) {
@@ -31,6 +32,7 @@ export async function trainAction(ctx: CommandContext, options: TrainOptions) {
     validationHours: integerOption(options.validationH, '--validation-h') ?? config.VALIDATION_HOURS,
     backtestWeeks: integerOption(options.backtestWeeks, '--backtest-weeks') ?? config.BACKTEST_WEEKS,
     seed: integerOption(options.seed, '--seed') ?? config.SEED,
+    ...(options.asOf !== undefined ? { asOf: instantOption(options.asOf, '--as-of') } : {}),
     params: modelParamsOption(options.params)?.[options.model] ?? {},
     signal: ctx.signal,
     onProgress: (phase, done, total) => {
@@ -62,6 +64,10 @@ export function registerTrain(program: Command): void {
     .option('--validation-h <n>', 'hours held out for early stopping (VALIDATION_HOURS)')
     .option('--seed <n>', 'random seed (SEED)')
     .option('--params <json>', 'model parameters, e.g. \'{"xgb":{"rounds":300}}\'')
+    .option(
+      '--as-of <time>',
+      'train as if the store ended at this instant (ISO date-time, UTC): hours before it only',
+    )
     .action((options: TrainOptions, command: Command) =>
       runCommand(command, async (ctx) => {
         const outcome = await trainAction(ctx, options);

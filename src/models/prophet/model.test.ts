@@ -99,6 +99,19 @@ describe('prophet forecaster', () => {
     expect(p50[156]! - p50[12]!).toBeLessThan(-35);
   });
 
+  it('conditions on the history before each origin instead of extrapolating its fitted trend', async () => {
+    // The load steps up by 400 MW right after the fit; three weeks later the forecast follows it.
+    const shifted: HourlyFrame = {
+      ts: frame.ts,
+      columns: { load: Float64Array.from(load, (v, i) => (i >= TRAIN ? v + 400 : v)) },
+    };
+    const origin = TRAIN + 21 * 24;
+    const plain = await model.forecast(head(frame, origin), { horizon: 24 });
+    const stepped = await model.forecast(head(shifted, origin), { horizon: 24 });
+    const mean = (values: Float64Array) => values.reduce((a, b) => a + b, 0) / values.length;
+    expect(mean(stepped.values[1]!) - mean(plain.values[1]!)).toBeGreaterThan(250);
+  }, 60_000);
+
   it('refuses an origin inside its training data', async () => {
     const error = await caught(model.forecast(head(frame, TRAIN - 24), { horizon: 24 }));
     expect(isDcgridError(error, 'E_VALUE_INVALID')).toBe(true);
@@ -109,9 +122,9 @@ describe('prophet forecaster', () => {
     const a = await model.forecast(head(frame, TRAIN + 24), { horizon: H });
     const b = await loaded.forecast(head(frame, TRAIN + 24), { horizon: H });
     // The wasm Stan optimizer is not bit-reproducible from one call to the next within a process
-    // (docs/BACKTESTING.md); refits agree to well below a MW here.
+    // (docs/BACKTESTING.md); both refit on the history here and agree to well below a MW.
     for (let q = 0; q < 3; q++) {
-      for (let h = 0; h < H; h++) expect(Math.abs(b.values[q]![h]! - a.values[q]![h]!)).toBeLessThan(0.05);
+      for (let h = 0; h < H; h++) expect(Math.abs(b.values[q]![h]! - a.values[q]![h]!)).toBeLessThan(0.5);
     }
     expect(loaded.describe()).toMatchObject({ model: 'prophet', target: 'load', contextLength: 24 * 7 * 14 });
     loaded.dispose();

@@ -1,9 +1,11 @@
 /**
  * The `prophet` forecaster: Prophet (augurs, Stan optimizer in WebAssembly) with a linear trend,
  * daily and weekly seasonality and the Irish public holidays as one holiday component, fitted on
- * the last `windowHours` (default 8 weeks) of the training frame. Prophet is a curve in time: its
- * forecast for an hour depends on the fit, not on the history handed to forecast(), so a forecast
- * from an origin inside the training data is refused (it would have seen the future). Quantiles:
+ * the last `windowHours` (default 8 weeks) of the training frame. Prophet is a curve in time, so a
+ * fit made once would carry its trend on for months: forecast() refits the curve on the last
+ * `windowHours` of the history it is handed whenever that history runs past the fitted window
+ * (conditioning on what is known at the origin, like mstl), and refuses an origin inside the
+ * training data (it would have seen the future). Quantiles:
  * the median is Prophet's yhat; level q adds the q-quantile of the in-sample residuals (deterministic,
  * unlike Prophet's simulated intervals). See docs/BACKTESTING.md.
  */
@@ -261,9 +263,20 @@ export class ProphetForecaster implements Forecaster {
       );
     }
     const ts = Float64Array.from({ length: options.horizon }, (_, h) => origin + h * HOUR_MS);
+    // History past the fitted window: the curve is refit on the latest window before the origin.
+    const refit =
+      history.ts[n - 1]! > saved.trainedTo
+        ? await fitProphet(
+            history.columns[saved.target]!.slice(Math.max(0, n - saved.params.windowHours)),
+            history.ts[Math.max(0, n - saved.params.windowHours)]!,
+            saved.params,
+            saved.seed,
+            saved.target,
+          )
+        : undefined;
     let yhat: number[];
     try {
-      yhat = model.predict({ ds: Array.from(ts, seconds) }).yhat.point;
+      yhat = (refit?.model ?? model).predict({ ds: Array.from(ts, seconds) }).yhat.point;
     } catch (error) {
       throw new DcgridError(
         ErrorCodes.MODEL,
@@ -271,6 +284,8 @@ export class ProphetForecaster implements Forecaster {
         {},
         { cause: error },
       );
+    } finally {
+      refit?.model.free();
     }
     const values = quantiles.map((q) => {
       const offset = q === 0.5 ? 0 : gridQuantile(saved.residuals, q);

@@ -1,13 +1,16 @@
 /**
  * Stress alerts: observed hours whose stored stress_score is at or above the threshold, with each
- * component's part of the score (recomputed from the stored features with the feature build's own
- * functions, src/features/stress.ts), and the hours the stress_score champion forecasts above it.
+ * stored component's part of the score (docs/FEATURES.md, stress_score), and the hours the
+ * stress_score champion forecasts above it.
  */
 import { sql } from 'kysely';
 import type { Config, Region } from '../../config/config.js';
-import { WEEK_WINDOW } from '../../features/grid-features.js';
-import { rollingZ } from '../../features/rolling.js';
-import { STRESS_COMPONENTS, stressComponents, type StressComponent } from '../../features/stress.js';
+import {
+  STRESS_COMPONENT_COLUMNS,
+  STRESS_COMPONENTS,
+  type StressComponent,
+  type StressComponentColumn,
+} from '../../features/stress.js';
 import type { ModelRegistry } from '../../registry/registry.js';
 import type { Store } from '../../store/store.js';
 import { readLatestForecast, lastObservedHour } from './forecasts.js';
@@ -31,7 +34,7 @@ export function bandOf(score: number | null, threshold: number): Band | null {
 }
 
 export interface ComponentPart {
-  /** The component in z units (SNSP: its scaled distance to the limit). */
+  /** The component as stored (stress_<component> columns, score units). */
   value: number | null;
   /** Its weighted part of the score: w_i c_i / sqrt(sum w_j^2 over the components present). */
   contribution: number | null;
@@ -69,16 +72,10 @@ export interface StressAlerts {
     | { missing: string };
 }
 
-interface StressRow {
-  ts_utc: Date;
-  ramp_rate_mw_h: number | null;
-  renew_var_24h: number | null;
-  price_eur_mwh: number | null;
-  net_load_mw: number | null;
-  snsp: number | null;
-  stress_score: number | null;
-  flags: string[];
-}
+type StressRow = { ts_utc: Date; stress_score: number; flags: string[] } & Record<
+  StressComponentColumn,
+  number | null
+>;
 
 export async function readStressAlerts(
   deps: { store: Store; registry: ModelRegistry; config: Pick<Config, 'STRESS_WEIGHTS'> },
@@ -92,70 +89,42 @@ export async function readStressAlerts(
   const from = request.from ?? new Date(latest - 6 * 24 * HOUR - 23 * HOUR);
   const to = request.to ?? new Date(forecast ? forecast.points.at(-1)!.ts.getTime() + HOUR : latest + HOUR);
 
-  // The z-scores look back a week: read a week before `from` too.
+  // The stored components (written with the score by the feature build and rebuild-stress).
+  const columns = STRESS_COMPONENTS.map((c) => sql.ref(STRESS_COMPONENT_COLUMNS[c]));
   const { rows } = await sql<StressRow>`
-    SELECT ts_utc, ramp_rate_mw_h, renew_var_24h, price_eur_mwh, net_load_mw, snsp, stress_score, flags
+    SELECT ts_utc, stress_score, flags, ${sql.join(columns)}
     FROM dcgrid.features_hourly
-    WHERE region = ${region} AND ts_utc >= ${new Date(from.getTime() - WEEK_WINDOW.window * HOUR)} AND ts_utc < ${to}
+    WHERE region = ${region} AND ts_utc >= ${from} AND ts_utc < ${to} AND stress_score >= ${threshold}
     ORDER BY ts_utc`.execute(store.db);
-  const observed: ObservedAlert[] = [];
-  if (rows.length > 0) {
-    const start = new Date(rows[0]!.ts_utc).getTime();
-    const hours = Math.round((new Date(rows.at(-1)!.ts_utc).getTime() - start) / HOUR) + 1;
-    const column = (pick: (r: StressRow) => number | null) => {
-      const values = new Float64Array(hours).fill(Number.NaN);
-      for (const r of rows) {
-        const v = pick(r);
-        if (v !== null) values[Math.round((new Date(r.ts_utc).getTime() - start) / HOUR)] = v;
-      }
-      return values;
-    };
-    const components = stressComponents(
-      {
-        ramp: column((r) => r.ramp_rate_mw_h),
-        renewVar24h: column((r) => r.renew_var_24h),
-        priceZ: rollingZ(
-          column((r) => r.price_eur_mwh),
-          WEEK_WINDOW,
-        ),
-        netLoad: column((r) => r.net_load_mw),
-        snsp: column((r) => r.snsp),
-      },
-      WEEK_WINDOW,
+  const weights = config.STRESS_WEIGHTS;
+  const observed: ObservedAlert[] = rows.map((r) => {
+    const value = (c: StressComponent) => r[STRESS_COMPONENT_COLUMNS[c]];
+    const present = STRESS_COMPONENTS.filter((c) => weights[c] > 0 && value(c) !== null);
+    const norm = Math.sqrt(present.reduce((sum, c) => sum + weights[c] ** 2, 0));
+    const parts = Object.fromEntries(
+      STRESS_COMPONENTS.map((c) => {
+        const v = value(c);
+        return [
+          c,
+          {
+            value: v,
+            contribution: v !== null && weights[c] > 0 && norm > 0 ? (weights[c] * v) / norm : null,
+          },
+        ];
+      }),
+    ) as Record<StressComponent, ComponentPart>;
+    const drivers = STRESS_COMPONENTS.filter((c) => (parts[c].contribution ?? 0) > 0).sort(
+      (a, b) => parts[b].contribution! - parts[a].contribution!,
     );
-    const weights = config.STRESS_WEIGHTS;
-    for (const r of rows) {
-      const ts = new Date(r.ts_utc);
-      if (ts < from || r.stress_score === null || r.stress_score < threshold) continue;
-      const h = Math.round((ts.getTime() - start) / HOUR);
-      const present = STRESS_COMPONENTS.filter((c) => weights[c] > 0 && !Number.isNaN(components[c][h]!));
-      const norm = Math.sqrt(present.reduce((sum, c) => sum + weights[c] ** 2, 0));
-      const parts = Object.fromEntries(
-        STRESS_COMPONENTS.map((c) => {
-          const value = components[c][h]!;
-          const known = !Number.isNaN(value);
-          return [
-            c,
-            {
-              value: known ? value : null,
-              contribution: known && weights[c] > 0 && norm > 0 ? (weights[c] * value) / norm : null,
-            },
-          ];
-        }),
-      ) as Record<StressComponent, ComponentPart>;
-      const drivers = STRESS_COMPONENTS.filter((c) => (parts[c].contribution ?? 0) > 0).sort(
-        (a, b) => parts[b].contribution! - parts[a].contribution!,
-      );
-      observed.push({
-        ts,
-        score: r.stress_score,
-        band: bandOf(r.stress_score, threshold)!,
-        partial: r.flags.includes('stress_partial'),
-        components: parts,
-        drivers,
-      });
-    }
-  }
+    return {
+      ts: new Date(r.ts_utc),
+      score: r.stress_score,
+      band: bandOf(r.stress_score, threshold)!,
+      partial: r.flags.includes('stress_partial'),
+      components: parts,
+      drivers,
+    };
+  });
 
   const forecastPart: StressAlerts['forecast'] =
     forecast === undefined

@@ -1,5 +1,5 @@
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { listRawFiles } from '../raw-files.js';
 import type { CsoFigure, SourceAdapter } from '../types.js';
 import { downloadCso } from './download.js';
 import { parseCsoFile } from './parse.js';
@@ -12,12 +12,7 @@ export const csoSource: SourceAdapter<CsoFigure> = {
   name: 'cso',
   /** Every CSV under `<rawDir>/cso/`, in name order. */
   async discover(rawDir) {
-    const folder = join(rawDir, 'cso');
-    const names = await readdir(folder).catch(() => [] as string[]);
-    return names
-      .filter((name) => name.toLowerCase().endsWith('.csv'))
-      .sort()
-      .map((name) => join(folder, name));
+    return listRawFiles(join(rawDir, 'cso'), (name) => name.toLowerCase().endsWith('.csv'));
   },
   parse: parseCsoFile,
   download: downloadCso,

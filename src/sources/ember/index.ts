@@ -1,5 +1,5 @@
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { listRawFiles } from '../raw-files.js';
 import type { SourceAdapter } from '../types.js';
 import { downloadEmber, EMBER_COUNTRY_FILE } from './download.js';
 import { parseEmberFile } from './parse.js';
@@ -9,12 +9,10 @@ export const emberSource: SourceAdapter = {
   name: 'ember',
   /** `<rawDir>/ember/Ireland.csv` (the name compared without regard to case). */
   async discover(rawDir) {
-    const folder = join(rawDir, 'ember');
-    const names = await readdir(folder).catch(() => [] as string[]);
-    return names
-      .filter((name) => name.toLowerCase() === EMBER_COUNTRY_FILE.toLowerCase())
-      .sort()
-      .map((name) => join(folder, name));
+    return listRawFiles(
+      join(rawDir, 'ember'),
+      (name) => name.toLowerCase() === EMBER_COUNTRY_FILE.toLowerCase(),
+    );
   },
   parse: parseEmberFile,
   download: downloadEmber,

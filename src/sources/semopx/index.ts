@@ -1,5 +1,5 @@
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { listRawFiles } from '../raw-files.js';
 import type { SourceAdapter } from '../types.js';
 import { downloadSemopx } from './download.js';
 import { parseSemopxFile } from './parse.js';
@@ -14,12 +14,9 @@ export const SEMOPX_FILE_PATTERNS = [
 export const semopxSource: SourceAdapter = {
   name: 'semopx',
   async discover(rawDir) {
-    const folder = join(rawDir, 'semopx');
-    const names = await readdir(folder).catch(() => [] as string[]);
-    return names
-      .filter((name) => SEMOPX_FILE_PATTERNS.some((pattern) => pattern.test(name)))
-      .sort()
-      .map((name) => join(folder, name));
+    return listRawFiles(join(rawDir, 'semopx'), (name) =>
+      SEMOPX_FILE_PATTERNS.some((pattern) => pattern.test(name)),
+    );
   },
   parse: parseSemopxFile,
   download: downloadSemopx,

@@ -1,5 +1,5 @@
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { listRawFiles } from '../raw-files.js';
 import type { SourceAdapter } from '../types.js';
 import { downloadTelemetry } from './download.js';
 import { parseTelemetryFile } from './parse.js';
@@ -9,12 +9,7 @@ export const telemetrySource: SourceAdapter = {
   name: 'telemetry',
   /** Every CSV under `<rawDir>/telemetry/`, in name order. */
   async discover(rawDir) {
-    const folder = join(rawDir, 'telemetry');
-    const names = await readdir(folder).catch(() => [] as string[]);
-    return names
-      .filter((name) => name.toLowerCase().endsWith('.csv'))
-      .sort()
-      .map((name) => join(folder, name));
+    return listRawFiles(join(rawDir, 'telemetry'), (name) => name.toLowerCase().endsWith('.csv'));
   },
   parse: parseTelemetryFile,
   download: downloadTelemetry,

@@ -4,6 +4,7 @@ import * as forecasting from './0002_forecasting.js';
 import * as mlops from './0003_mlops.js';
 import * as byteOrderKeys from './0004_byte_order_keys.js';
 import * as serve from './0005_serve.js';
+import * as stressComponents from './0006_stress_components.js';
 
 /** Migrations in order; both backends (PGlite, PostgreSQL) run the same list. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_mlops': mlops,
   '0004_byte_order_keys': byteOrderKeys,
   '0005_serve': serve,
+  '0006_stress_components': stressComponents,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -36,8 +36,14 @@ export function describeUrl(url: string): string {
 
 /** Opens a pool on DATABASE_URL and checks that the server answers. */
 export async function connectPostgres(url: string): Promise<Store> {
-  const pool = new pg.Pool({ connectionString: url, max: 4, types });
+  // A server that does not answer fails the connection in seconds instead of hanging a command.
+  const pool = new pg.Pool({ connectionString: url, max: 4, types, connectionTimeoutMillis: 15_000 });
   const description = describeUrl(url);
+  // An idle connection the server ends (a restart, DROP DATABASE ... WITH (FORCE) in tests) is
+  // reported here, not as an unhandled 'error' event that ends the process; the pool replaces it.
+  pool.on('error', (error) => {
+    process.emitWarning(`${description}: idle connection lost: ${error.message}`);
+  });
   try {
     const client = await pool.connect();
     client.release();
@@ -58,6 +64,13 @@ export async function connectPostgres(url: string): Promise<Store> {
     db,
     async transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
       const client = await pool.connect();
+      // A connection that dies between two statements of the transaction emits 'error' on the
+      // client: it is kept here (the next statement fails with it) and the client is discarded.
+      let lost: Error | undefined;
+      const onError = (error: Error) => {
+        lost = error;
+      };
+      client.on('error', onError);
       const txDb = new Kysely<Database>({ dialect: sessionDialect(clientSession(client)) });
       try {
         await client.query('BEGIN');
@@ -82,7 +95,8 @@ export async function connectPostgres(url: string): Promise<Store> {
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(lost);
       }
     },
     async close() {

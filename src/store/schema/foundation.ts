@@ -46,6 +46,11 @@ export interface FeaturesHourlyTable {
   dc_load_source: string | null;
   stress_score: number | null;
   stress_band: string | null;
+  stress_net_load: number | null;
+  stress_renewables: number | null;
+  stress_price: number | null;
+  stress_interconnector: number | null;
+  stress_snsp: number | null;
   flags: string[];
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

@@ -29,9 +29,16 @@ export async function createTestStore(kind: StoreKind): Promise<TestStore> {
   return kind === 'postgres' ? createPostgresTestStore() : createPgliteTestStore();
 }
 
+/** A short-lived client on the test server; a connection the server ends fails its query, not the process. */
+function adminClient(): pg.Client {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  client.on('error', () => undefined);
+  return client;
+}
+
 async function createPostgresTestStore(): Promise<TestStore> {
   const name = `dcgrid_t_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  const admin = adminClient();
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE ${name}`);
@@ -47,7 +54,7 @@ async function createPostgresTestStore(): Promise<TestStore> {
     url: url.toString(),
     async dispose() {
       await store.close();
-      const cleanup = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      const cleanup = adminClient();
       await cleanup.connect();
       try {
         await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

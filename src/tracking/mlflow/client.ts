@@ -9,6 +9,8 @@ import { splitLogBatch, type LogBatchItems } from './limits.js';
 import {
   responses,
   type KeyValue,
+  type MlflowArtifactFile,
+  type MlflowMetricPoint,
   type MlflowExperiment,
   type MlflowModelVersion,
   type MlflowRegisteredModel,
@@ -182,6 +184,32 @@ export class MlflowClient {
     return collectPages((pageToken) => this.searchRuns({ ...options, ...(pageToken ? { pageToken } : {}) }));
   }
 
+  /** Every point of one metric of a run, following next_page_token. */
+  async getMetricHistory(runId: string, key: string): Promise<MlflowMetricPoint[]> {
+    return collectPages(async (pageToken) => {
+      const r = await this.transport.call(
+        'GET',
+        '/metrics/get-history',
+        { run_id: runId, metric_key: key, page_token: pageToken },
+        responses.metricHistory,
+      );
+      return { items: r.metrics, nextPageToken: emptyToUndefined(r.next_page_token) };
+    });
+  }
+
+  /** The files and folders directly under `path` of a run's artifacts, as the server sees them. */
+  async listRunArtifacts(runId: string, path?: string): Promise<MlflowArtifactFile[]> {
+    return collectPages(async (pageToken) => {
+      const r = await this.transport.call(
+        'GET',
+        '/artifacts/list',
+        { run_id: runId, path, page_token: pageToken },
+        responses.listArtifacts,
+      );
+      return { items: r.files, nextPageToken: emptyToUndefined(r.next_page_token) };
+    });
+  }
+
   // --- artifacts (through the tracking server's artifact proxy) ----------------------------------
 
   /** Uploads one file under a run's artifact root; `relativePath` like `model/metadata.json`. */
@@ -335,6 +363,10 @@ export class MlflowClient {
     }
   }
 
+  /**
+   * The version an alias points at, or undefined when the alias (or the model) does not exist: MLflow
+   * answers that with 400 INVALID_PARAMETER_VALUE "Registered model alias X not found.".
+   */
   async getModelVersionByAlias(name: string, alias: string): Promise<MlflowModelVersion | undefined> {
     try {
       const r = await this.transport.call(
@@ -346,8 +378,27 @@ export class MlflowClient {
       return r.model_version;
     } catch (error) {
       if (isMlflowError(error, 'RESOURCE_DOES_NOT_EXIST')) return undefined;
+      if (isMlflowError(error, 'INVALID_PARAMETER_VALUE') && /alias .* not found/i.test(error.message)) {
+        return undefined;
+      }
       throw error;
     }
+  }
+
+  /** Where MLflow says a version's files are (its source, resolved). */
+  async getModelVersionDownloadUri(name: string, version: string): Promise<string> {
+    const r = await this.transport.call(
+      'GET',
+      '/model-versions/get-download-uri',
+      { name, version },
+      responses.downloadUri,
+    );
+    return r.artifact_uri;
+  }
+
+  /** One file of a model version, read by the server from the version's source (as the web UI does). */
+  async downloadModelVersionArtifact(name: string, version: string, path: string): Promise<Uint8Array> {
+    return this.transport.getRaw('/model-versions/get-artifact', { name, version, path });
   }
 }
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { clampValue, LOG_BATCH_LIMITS, MAX_VALUE_LENGTH, splitLogBatch } from './limits.js';
+import {
+  clampParam,
+  clampTag,
+  LOG_BATCH_LIMITS,
+  MAX_PARAM_VALUE_LENGTH,
+  MAX_TAG_VALUE_LENGTH,
+  splitLogBatch,
+} from './limits.js';
 
 const metric = (step: number) => ({ key: 'm', value: step, timestamp: 0, step });
 const kv = (i: number) => ({ key: `k${i}`, value: 'v' });
@@ -31,11 +38,16 @@ describe('splitLogBatch', () => {
   });
 });
 
-describe('clampValue', () => {
-  it('keeps short values and marks cut ones', () => {
-    expect(clampValue('abc')).toBe('abc');
-    const cut = clampValue('x'.repeat(1000));
-    expect(cut).toHaveLength(MAX_VALUE_LENGTH);
-    expect(cut.endsWith('...[truncated]')).toBe(true);
+describe('clampParam and clampTag', () => {
+  it("keep values up to MLflow's limits whole and mark the ones they cut", () => {
+    expect(clampParam('abc')).toBe('abc');
+    expect(clampParam('x'.repeat(6000))).toBe('x'.repeat(6000));
+    const param = clampParam('x'.repeat(6001));
+    expect(param).toHaveLength(MAX_PARAM_VALUE_LENGTH);
+    expect(param.endsWith('...[truncated]')).toBe(true);
+    expect(clampTag('y'.repeat(8000))).toBe('y'.repeat(8000));
+    const tag = clampTag('y'.repeat(9000));
+    expect(tag).toHaveLength(MAX_TAG_VALUE_LENGTH);
+    expect(tag.endsWith('...[truncated]')).toBe(true);
   });
 });

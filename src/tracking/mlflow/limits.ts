@@ -1,12 +1,16 @@
 /**
- * MLflow's log-batch request limits (service.proto, "Request Limits" of LogBatch): at most 1000
- * metrics, 100 params and 100 tags, 1000 items in all, per request; keys up to 250 characters and
- * param / tag values up to 250 characters are what every server accepts.
+ * MLflow's request limits, as MLflow 2.x servers apply them (mlflow/utils/validation.py, checked
+ * against a real 2.22 server): a log-batch request holds at most 1000 metrics, 100 params and 100
+ * tags, 1000 items in all; keys up to 250 characters; param values up to 6000 characters and tag
+ * values up to 8000. A server cuts a longer value without a word, so the client cuts it first, with
+ * a marker that says so (the full value stays in dcgrid's database).
  */
 import type { KeyValue, MlflowMetric } from './messages.js';
 
 export const LOG_BATCH_LIMITS = { metrics: 1000, params: 100, tags: 100, total: 1000 } as const;
-export const MAX_VALUE_LENGTH = 250;
+export const MAX_PARAM_VALUE_LENGTH = 6000;
+export const MAX_TAG_VALUE_LENGTH = 8000;
+export const TRUNCATION_MARKER = '...[truncated]';
 
 export interface LogBatchItems {
   metrics: MlflowMetric[];
@@ -33,9 +37,11 @@ export function splitLogBatch(items: LogBatchItems): LogBatchItems[] {
   return batches;
 }
 
-/** A value cut to what every MLflow server stores, marked so nobody takes it for the whole value. */
-export function clampValue(value: string): string {
-  if (value.length <= MAX_VALUE_LENGTH) return value;
-  const marker = '...[truncated]';
-  return value.slice(0, MAX_VALUE_LENGTH - marker.length) + marker;
+/** A value cut to what MLflow stores, marked so nobody takes it for the whole value. */
+export function clampValue(value: string, limit: number): string {
+  if (value.length <= limit) return value;
+  return value.slice(0, limit - TRUNCATION_MARKER.length) + TRUNCATION_MARKER;
 }
+
+export const clampParam = (value: string): string => clampValue(value, MAX_PARAM_VALUE_LENGTH);
+export const clampTag = (value: string): string => clampValue(value, MAX_TAG_VALUE_LENGTH);

@@ -31,13 +31,17 @@ export const runInfoSchema = z.object({
 });
 export type MlflowRunInfo = z.infer<typeof runInfoSchema>;
 
+export type MlflowArtifactFile = z.infer<typeof responses.listArtifacts>['files'][number];
+
 export const metricSchema = z.object({
   key: z.string(),
-  // MLflow writes NaN and infinities as strings in some versions.
-  value: z.union([z.number(), z.string().transform(Number)]),
+  // Non-finite values travel as the JSON strings "NaN", "Infinity" and "-Infinity".
+  value: z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity']).transform(Number)]),
   timestamp: int64,
   step: int64.default(0),
 });
+
+export type MlflowMetricPoint = z.infer<typeof metricSchema>;
 
 export const runSchema = z.object({
   info: runInfoSchema,
@@ -85,6 +89,18 @@ export const responses = {
   empty: z.object({}),
   registeredModel: z.object({ registered_model: registeredModelSchema }),
   modelVersion: z.object({ model_version: modelVersionSchema }),
+  metricHistory: z.object({
+    metrics: z.array(metricSchema).default([]),
+    next_page_token: z.string().optional(),
+  }),
+  listArtifacts: z.object({
+    root_uri: z.string().optional(),
+    files: z
+      .array(z.object({ path: z.string(), is_dir: z.boolean().default(false), file_size: int64.optional() }))
+      .default([]),
+    next_page_token: z.string().optional(),
+  }),
+  downloadUri: z.object({ artifact_uri: z.string() }),
   searchModelVersions: z.object({
     model_versions: z.array(modelVersionSchema).default([]),
     next_page_token: z.string().optional(),
@@ -98,7 +114,8 @@ export interface KeyValue {
 
 export interface MlflowMetric {
   key: string;
-  value: number;
+  /** NaN and infinities are sent as MLflow's JSON strings for them. */
+  value: number | 'NaN' | 'Infinity' | '-Infinity';
   timestamp: number;
   step: number;
 }

@@ -1,9 +1,13 @@
 /**
  * The MLflow tracking backend: experiments and runs on an MLflow tracking server. Run ids are
- * MLflow's. A run's error text goes into the tag `dcgrid.error` (MLflow runs have no error field);
- * metric values that are not finite are left out (MLflow's JSON cannot carry them) and counted in
- * the tag `dcgrid.skipped_metrics`.
+ * MLflow's. A run's error text goes into the tag `dcgrid.error` (MLflow runs have no error field).
+ * Metric values that are not finite are sent as MLflow's JSON strings "NaN", "Infinity" and
+ * "-Infinity" (a SQL-backed server stores infinities as ±1.7976931348623157e308). Param values over
+ * 6000 and tag values over 8000 characters are cut here, marked `...[truncated]`, rather than cut
+ * silently by the server. Runs carry the tags MLflow's own clients set (mlflow.user,
+ * mlflow.source.name, mlflow.source.type), so MLflow's UI shows who ran what.
  */
+import { userInfo } from 'node:os';
 import {
   paramText,
   type ArtifactIndexEntry,
@@ -17,13 +21,12 @@ import {
 } from '../tracker.js';
 import { checkMetricPoints, checkTagKey } from '../validate.js';
 import { DcgridError, ErrorCodes } from '../../lib/errors.js';
-import { proxiedArtifactPath } from './artifact-path.js';
 import type { MlflowClient } from './client.js';
-import { clampValue } from './limits.js';
+import { clampParam, clampTag } from './limits.js';
+import type { MlflowMetric } from './messages.js';
+import { ARTIFACT_INDEX_FILE, artifactIndexBytes, writeRunArtifacts } from './run-artifacts.js';
 
-/** set-tag values every MLflow store accepts (SetTag in service.proto). */
-const MAX_TAG_VALUE = 5000;
-export const ARTIFACT_INDEX_FILE = 'dcgrid-artifacts.json';
+export { ARTIFACT_INDEX_FILE };
 
 export class MlflowTracker implements Tracker {
   readonly backend = 'mlflow';
@@ -38,7 +41,9 @@ export class MlflowTracker implements Tracker {
   async startRun(options: StartRunOptions): Promise<MlflowRunHandle> {
     const experiment = await this.getOrCreateExperiment(options.experiment);
     for (const key of Object.keys(options.tags ?? {})) checkTagKey(key);
-    const tags = Object.fromEntries(Object.entries(options.tags ?? {}).map(([k, v]) => [k, clampValue(v)]));
+    const tags = Object.fromEntries(
+      Object.entries({ ...systemTags(), ...options.tags }).map(([k, v]) => [k, clampTag(v)]),
+    );
     const run = await this.client.createRun({
       experimentId: experiment.id,
       runName: options.name,
@@ -58,7 +63,6 @@ export class MlflowTracker implements Tracker {
 export class MlflowRunHandle implements RunHandle {
   #ended = false;
   #artifactIndex = new Map<string, ArtifactIndexEntry>();
-  #skippedMetrics = 0;
 
   constructor(
     readonly client: MlflowClient,
@@ -73,7 +77,7 @@ export class MlflowRunHandle implements RunHandle {
     this.#checkActive();
     const list = Object.entries(params).map(([key, value]) => {
       checkTagKey(key);
-      return { key, value: clampValue(paramText(value)) };
+      return { key, value: clampParam(paramText(value)) };
     });
     if (list.length > 0) await this.client.logBatch(this.runId, { params: list });
   }
@@ -81,16 +85,15 @@ export class MlflowRunHandle implements RunHandle {
   async logMetrics(points: readonly MetricPoint[]): Promise<void> {
     this.#checkActive();
     checkMetricPoints(points);
-    const finite = points.filter((p) => Number.isFinite(p.value));
-    if (finite.length > 0) {
-      await this.client.logBatch(this.runId, {
-        metrics: finite.map((p) => ({ key: p.key, value: p.value, timestamp: p.timestamp, step: p.step })),
-      });
-    }
-    if (finite.length < points.length) {
-      this.#skippedMetrics += points.length - finite.length;
-      await this.client.setTag(this.runId, 'dcgrid.skipped_metrics', String(this.#skippedMetrics));
-    }
+    if (points.length === 0) return;
+    await this.client.logBatch(this.runId, {
+      metrics: points.map((p) => ({
+        key: p.key,
+        value: metricValue(p.value),
+        timestamp: p.timestamp,
+        step: p.step,
+      })),
+    });
   }
 
   async setTag(key: string, value: string): Promise<void> {
@@ -100,32 +103,24 @@ export class MlflowRunHandle implements RunHandle {
   }
 
   /**
-   * Uploads the run's artifact index (`dcgrid-artifacts.json`: path, URI, size, sha256 of each file)
-   * through the artifact proxy, or, where the server does not proxy artifacts, records the common
-   * folder of the files in the tag `dcgrid.artifact_uri`.
+   * Writes the run's artifact index (`dcgrid-artifacts.json`: path, URI, size, sha256 of each file)
+   * among the run's artifacts (run-artifacts.ts), and records the common folder of the files in
+   * the tag `dcgrid.artifact_uri`, which also serves where the index cannot be written (an s3://
+   * root, a folder this machine does not share with the server).
    */
   async logArtifacts(entries: readonly ArtifactIndexEntry[]): Promise<void> {
     this.#checkActive();
     if (entries.length === 0) return;
     for (const entry of entries) this.#artifactIndex.set(entry.path, entry);
     const all = [...this.#artifactIndex.values()];
-    if (proxiedArtifactPath(this.artifactUri) !== undefined) {
-      const bytes = new TextEncoder().encode(JSON.stringify({ files: all }, null, 2));
-      await this.client.uploadRunArtifact(this.artifactUri, ARTIFACT_INDEX_FILE, bytes);
-    } else {
-      await this.client.setTag(
-        this.runId,
-        'dcgrid.artifact_uri',
-        clampTag(commonFolder(all.map((e) => e.uri))),
-      );
-    }
-  }
-
-  /** Uploads files under the run's artifact root (MLflow-specific: the registry mirror uses it). */
-  async uploadFiles(folder: string, files: Record<string, Uint8Array>): Promise<void> {
-    for (const [name, bytes] of Object.entries(files)) {
-      await this.client.uploadRunArtifact(this.artifactUri, `${folder}/${name}`, bytes);
-    }
+    await writeRunArtifacts(this.client, { runId: this.runId, artifactUri: this.artifactUri }, '', {
+      [ARTIFACT_INDEX_FILE]: artifactIndexBytes(all),
+    });
+    await this.client.setTag(
+      this.runId,
+      'dcgrid.artifact_uri',
+      clampTag(commonFolder(all.map((e) => e.uri))),
+    );
   }
 
   async end(status: TerminalRunStatus, error?: string): Promise<void> {
@@ -143,8 +138,26 @@ export class MlflowRunHandle implements RunHandle {
   }
 }
 
-function clampTag(value: string): string {
-  return value.length <= MAX_TAG_VALUE ? value : `${value.slice(0, MAX_TAG_VALUE - 14)}...[truncated]`;
+function metricValue(value: number): MlflowMetric['value'] {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Number.POSITIVE_INFINITY) return 'Infinity';
+  if (value === Number.NEGATIVE_INFINITY) return '-Infinity';
+  return value;
+}
+
+/** The tags MLflow's own clients put on a run: the UI's User and Source columns. */
+function systemTags(): Record<string, string> {
+  let user = process.env.USER ?? '';
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry (some containers): keep $USER.
+  }
+  return {
+    ...(user !== '' ? { 'mlflow.user': user } : {}),
+    'mlflow.source.name': 'dcgrid',
+    'mlflow.source.type': 'LOCAL',
+  };
 }
 
 function commonFolder(uris: string[]): string {

@@ -115,6 +115,13 @@ export class MlflowTransport {
     return parsed.data;
   }
 
+  /** GET raw bytes from a path of the server outside the REST API (e.g. /model-versions/get-artifact). */
+  async getRaw(path: string, query: Record<string, string>): Promise<Uint8Array> {
+    const url = new URL(`${this.baseUrl}${path}`);
+    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+    return this.#send('GET', url, undefined, undefined);
+  }
+
   /** PUT raw bytes to `/api/2.0/mlflow-artifacts/artifacts/<path>` (the artifact proxy). */
   async uploadArtifact(encodedPath: string, bytes: Uint8Array): Promise<void> {
     const url = new URL(`${this.baseUrl}/api/2.0/mlflow-artifacts/artifacts/${encodedPath}`);
@@ -151,8 +158,8 @@ export class MlflowTransport {
       const bytes = new Uint8Array(await response.arrayBuffer());
       if (response.ok) return bytes;
       const text = new TextDecoder().decode(bytes);
-      const detail = errorDetail(text);
-      if (RETRYABLE_STATUS.has(response.status) && attempt < this.#retries) {
+      const detail = settledAnswer(response.status, text) ?? errorDetail(text);
+      if (!detail.settled && RETRYABLE_STATUS.has(response.status) && attempt < this.#retries) {
         problem = `HTTP ${response.status}${detail.code ? ` ${detail.code}` : ''}`;
         continue;
       }
@@ -169,7 +176,30 @@ export class MlflowTransport {
   }
 }
 
-function errorDetail(text: string): { code?: string; message?: string } {
+interface ErrorDetail {
+  code?: string;
+  message?: string;
+  /** A definite answer that asking again cannot change, whatever its status. */
+  settled?: boolean;
+}
+
+/**
+ * MLflow answers a few definite conditions with a status that usually means "try again": a
+ * missing artifact is 500 INTERNAL_ERROR ("No such file or directory"), and the artifact proxy of
+ * a server started with --no-serve-artifacts is 503. Retrying those only delays the error.
+ */
+function settledAnswer(status: number, text: string): ErrorDetail | undefined {
+  const detail = errorDetail(text);
+  if (status === 500 && /No such file or directory|does not exist/i.test(detail.message ?? '')) {
+    return { code: 'RESOURCE_DOES_NOT_EXIST', message: detail.message ?? text, settled: true };
+  }
+  if (status === 503 && text.includes('--no-serve-artifacts')) {
+    return { code: 'ARTIFACTS_NOT_PROXIED', message: snippet(text), settled: true };
+  }
+  return undefined;
+}
+
+function errorDetail(text: string): ErrorDetail {
   try {
     const json = JSON.parse(text) as { error_code?: unknown; message?: unknown };
     return {

@@ -1,15 +1,24 @@
 /**
- * A stand-in MLflow tracking server for tests (no MLflow server can run on these machines). It is
- * written from MLflow's REST API 2.0 reference, not from dcgrid's client: the paths and methods of
- * service.proto / model_registry.proto / mlflow_artifacts.proto, their JSON field names, MLflow's
- * error body {"error_code", "message"} with the HTTP status MLflow maps each code to (exceptions.py:
- * RESOURCE_DOES_NOT_EXIST 404, RESOURCE_ALREADY_EXISTS and INVALID_PARAMETER_VALUE 400), the
- * log-batch request limits, params that cannot change once logged, paginated search with
- * next_page_token, alias name rules, and JSON-only request bodies (GET takes a query string).
+ * A stand-in MLflow tracking server, for what a real one cannot be made to do: answer 5xx on
+ * demand (`failNext`, `failNextOn`), go away mid-run (`close`), or show the exact requests it got.
+ * Everything else is tested against a real MLflow server too (test-support/mlflow-servers.ts), and
+ * the same contract suite runs against this stand-in, so it answers as MLflow 2.22 does: the
+ * paths and JSON field names of service.proto / model_registry.proto / mlflow_artifacts.proto,
+ * MLflow's error body {"error_code", "message"} and statuses (RESOURCE_DOES_NOT_EXIST 404,
+ * RESOURCE_ALREADY_EXISTS and INVALID_PARAMETER_VALUE 400, a missing alias 400, a missing
+ * artifact 500), the log-batch limits, params that cannot change, param values over 6000 and tag
+ * values over 8000 characters cut without a word, "NaN" / "Infinity" metric values (infinities
+ * kept as ±1.7976931348623157e308, as a SQL store does), paginated search, alias name rules, a
+ * model version source checked as MLflow checks it, and JSON-only request bodies.
  *
- * It keeps everything in memory. `failNext` makes the next requests answer with an error status
- * (to test retries); `close` stops it (to test a server that went away).
+ * Artifact roots: `proxied` (default) gives runs `mlflow-artifacts:/<experiment>/<run>/artifacts`
+ * kept in memory; `local` gives them a folder under a temporary directory, read by artifacts/list
+ * and refused by the artifact proxy, as `mlflow server --no-serve-artifacts` does; `s3` gives an
+ * s3:// root the server neither proxies nor lists.
  */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { closeServer, listenLocally } from '../../lib/test-support/local-server.js';
@@ -73,9 +82,10 @@ export interface RecordedRequest {
 export interface StandInOptions {
   /**
    * `proxied` (default): runs get `mlflow-artifacts:/<experiment>/<run>/artifacts`, as with
-   * `mlflow server --serve-artifacts`; `s3`: runs get an s3:// root the server does not proxy.
+   * `mlflow server --serve-artifacts`; `local`: a folder, as with --no-serve-artifacts and a local
+   * artifact root; `s3`: an s3:// root the server does not proxy.
    */
-  artifactRoot?: 'proxied' | 's3';
+  artifactRoot?: 'proxied' | 'local' | 's3';
 }
 
 class ApiError extends Error {
@@ -93,6 +103,9 @@ const exists = (message: string) => new ApiError(400, 'RESOURCE_ALREADY_EXISTS',
 const invalid = (message: string) => new ApiError(400, 'INVALID_PARAMETER_VALUE', message);
 
 const RUN_STATUSES = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'];
+const MAX_PARAM_VALUE = 6000;
+const MAX_TAG_VALUE = 8000;
+const MAX_FLOAT = 1.7976931348623157e308;
 const KEY_PATTERN = /^[/\w.\- ]*$/;
 
 export class MlflowStandIn {
@@ -109,14 +122,18 @@ export class MlflowStandIn {
   #faults: Array<{ status: number; code: string }> = [];
   #targetedFaults: Array<{ method: string; path: string; status: number; code: string }> = [];
   #options: StandInOptions;
+  /** The artifact folder of the `local` mode. */
+  readonly localRoot: string | undefined;
   url = '';
 
   private constructor(options: StandInOptions) {
     this.#options = options;
+    this.localRoot =
+      options.artifactRoot === 'local' ? mkdtempSync(join(tmpdir(), 'dcgrid-mlflow-stand-in-')) : undefined;
     this.#experiments.set('0', {
       experiment_id: '0',
       name: 'Default',
-      artifact_location: 'mlflow-artifacts:/0',
+      artifact_location: this.#experimentRoot('0'),
       lifecycle_stage: 'active',
       tags: [],
     });
@@ -148,6 +165,13 @@ export class MlflowStandIn {
   async close(): Promise<void> {
     this.#server.closeAllConnections();
     await closeServer(this.#server);
+    if (this.localRoot !== undefined) rmSync(this.localRoot, { recursive: true, force: true });
+  }
+
+  #experimentRoot(id: string): string {
+    if (this.#options.artifactRoot === 's3') return `s3://mlflow-bucket/${id}`;
+    if (this.localRoot !== undefined) return join(this.localRoot, id);
+    return `mlflow-artifacts:/${id}`;
   }
 
   /** Read access for assertions. */
@@ -174,9 +198,23 @@ export class MlflowStandIn {
       if (fault) throw new ApiError(fault.status, fault.code, 'injected failure');
       const artifactPrefix = '/api/2.0/mlflow-artifacts/artifacts/';
       if (url.pathname.startsWith(artifactPrefix)) {
+        if (this.#options.artifactRoot === 'local') {
+          res
+            .writeHead(503, { 'content-type': 'text/plain' })
+            .end(
+              'Endpoint: /api/2.0/mlflow-artifacts/artifacts/<path:artifact_path> disabled due to the mlflow ' +
+                'server running with `--no-serve-artifacts`. To enable artifacts server functionality, run ' +
+                '`mlflow server` with `--serve-artifacts`',
+            );
+          return;
+        }
         const path = decodeURIComponent(url.pathname.slice(artifactPrefix.length));
         this.requests.push({ method, path: '/mlflow-artifacts/artifacts', body: path });
         return this.#artifact(method, path, raw, res);
+      }
+      if (url.pathname === '/model-versions/get-artifact' && method === 'GET') {
+        this.requests.push({ method, path: url.pathname, body: Object.fromEntries(url.searchParams) });
+        return this.#modelVersionArtifact(url.searchParams, res);
       }
       const prefix = '/api/2.0/mlflow';
       if (!url.pathname.startsWith(`${prefix}/`)) {
@@ -214,7 +252,7 @@ export class MlflowStandIn {
         return;
       }
       const result = handler(body);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(toJson(result));
     } catch (error) {
       if (error instanceof ApiError) {
         res
@@ -238,6 +276,9 @@ export class MlflowStandIn {
       'POST /runs/log-batch': (b) => this.#logBatch(b),
       'POST /runs/set-tag': (b) => this.#setTag(b),
       'POST /runs/search': (b) => this.#searchRuns(b),
+      'GET /metrics/get-history': (b) => this.#metricHistory(b),
+      'GET /artifacts/list': (b) => this.#listArtifacts(b),
+      'GET /model-versions/get-download-uri': (b) => ({ artifact_uri: this.#findVersion(b).source }),
       'POST /registered-models/create': (b) => this.#createRegisteredModel(b),
       'GET /registered-models/get': (b) => ({ registered_model: this.#modelJson(this.#findModel(b)) }),
       'POST /model-versions/create': (b) => this.#createModelVersion(b),
@@ -269,7 +310,7 @@ export class MlflowStandIn {
       experiment_id: id,
       name,
       artifact_location:
-        typeof b.artifact_location === 'string' ? b.artifact_location : `mlflow-artifacts:/${id}`,
+        typeof b.artifact_location === 'string' ? b.artifact_location : this.#experimentRoot(id),
       lifecycle_stage: 'active',
       tags: tagList(b.tags),
     });
@@ -288,10 +329,7 @@ export class MlflowStandIn {
     const runName =
       typeof b.run_name === 'string' && b.run_name !== '' ? b.run_name : `run-${runId.slice(0, 6)}`;
     if (!tags.some((t) => t.key === 'mlflow.runName')) tags.push({ key: 'mlflow.runName', value: runName });
-    const artifactUri =
-      this.#options.artifactRoot === 's3'
-        ? `s3://mlflow-bucket/${experimentId}/${runId}/artifacts`
-        : `mlflow-artifacts:/${experimentId}/${runId}/artifacts`;
+    const artifactUri = `${this.#experiments.get(experimentId)!.artifact_location}/${runId}/artifacts`;
     const run: StoredRun = {
       info: {
         run_id: runId,
@@ -356,7 +394,7 @@ export class MlflowStandIn {
     limit('metrics, params, and tags in total', metrics.length + params.length + tags.length, 1000);
     for (const m of metrics) {
       checkKey(m.key, 'metric');
-      if (typeof m.value !== 'number')
+      if (typeof m.value !== 'number' && !['NaN', 'Infinity', '-Infinity'].includes(m.value as string))
         throw invalid(`Got invalid value ${String(m.value)} for metric '${String(m.key)}'`);
       if (!Number.isInteger(m.timestamp)) {
         throw invalid(
@@ -369,6 +407,7 @@ export class MlflowStandIn {
     for (const p of params) {
       checkKey(p.key, 'param');
       checkValue(p.value, 'param', p.key as string);
+      p.value = (p.value as string).slice(0, MAX_PARAM_VALUE);
       const before = run.params.find((x) => x.key === p.key);
       if (before && before.value !== p.value) {
         throw invalid(
@@ -380,6 +419,7 @@ export class MlflowStandIn {
     for (const t of tags) {
       checkKey(t.key, 'tag');
       checkValue(t.value, 'tag', t.key as string);
+      t.value = (t.value as string).slice(0, MAX_TAG_VALUE);
     }
     for (const p of params) {
       if (!run.params.some((x) => x.key === p.key))
@@ -389,7 +429,7 @@ export class MlflowStandIn {
     for (const m of metrics) {
       run.metrics.push({
         key: m.key as string,
-        value: m.value as number,
+        value: storedMetricValue(m.value as number | string),
         timestamp: m.timestamp as number,
         step: (m.step as number | undefined) ?? 0,
       });
@@ -401,8 +441,7 @@ export class MlflowStandIn {
     const run = this.#findRun(b);
     checkKey(b.key, 'tag');
     if (typeof b.value !== 'string') throw invalid("Missing value for required parameter 'value'.");
-    if (b.value.length > 5000) throw invalid(`Tag value for '${String(b.key)}' exceeds 5000 characters.`);
-    upsertTag(run.tags, b.key as string, b.value);
+    upsertTag(run.tags, b.key as string, b.value.slice(0, MAX_TAG_VALUE));
     return {};
   }
 
@@ -422,6 +461,75 @@ export class MlflowStandIn {
       )
       .sort((a, z) => z.info.start_time - a.info.start_time || a.info.run_id.localeCompare(z.info.run_id));
     return paginate(runs, maxResults as number, b.page_token, 'runs', (r) => this.#runJson(r));
+  }
+
+  #metricHistory(b: Json): Json {
+    const run = this.#findRun(b);
+    const key = required(b, 'metric_key');
+    return { metrics: run.metrics.filter((m) => m.key === key) };
+  }
+
+  #listArtifacts(b: Json): Json {
+    const run = this.#findRun(b);
+    const path = typeof b.path === 'string' ? b.path.replace(/\/+$/, '') : '';
+    if (path.split('/').includes('..')) throw invalid(`Invalid path: ${path}`);
+    const root = run.info.artifact_uri;
+    const files: Json[] = [];
+    if (root.startsWith('/')) {
+      const folder = join(root, path);
+      let names: string[] = [];
+      try {
+        names = readdirSync(folder).sort();
+      } catch {
+        names = [];
+      }
+      for (const name of names) {
+        const info = statSync(join(folder, name));
+        const relative = path === '' ? name : `${path}/${name}`;
+        files.push(
+          info.isDirectory()
+            ? { path: relative, is_dir: true }
+            : { path: relative, is_dir: false, file_size: info.size },
+        );
+      }
+    } else if (root.startsWith('mlflow-artifacts:')) {
+      const base = `${root.slice('mlflow-artifacts:/'.length)}/${path === '' ? '' : `${path}/`}`;
+      const children = new Map<string, Json>();
+      for (const [key, bytes] of this.artifacts) {
+        if (!key.startsWith(base)) continue;
+        const rest = key.slice(base.length);
+        const [first, ...more] = rest.split('/');
+        const relative = path === '' ? first! : `${path}/${first!}`;
+        children.set(
+          relative,
+          more.length > 0
+            ? { path: relative, is_dir: true }
+            : { path: relative, is_dir: false, file_size: bytes.length },
+        );
+      }
+      files.push(...[...children.keys()].sort().map((k) => children.get(k)!));
+    }
+    return { root_uri: root, ...(files.length > 0 ? { files } : {}) };
+  }
+
+  #modelVersionArtifact(query: URLSearchParams, res: ServerResponse): void {
+    const version = this.#findVersion({ name: query.get('name') ?? '', version: query.get('version') ?? '' });
+    const path = query.get('path') ?? '';
+    if (path.split('/').includes('..')) throw invalid(`Invalid path: ${path}`);
+    let bytes: Buffer | undefined;
+    if (version.source.startsWith('mlflow-artifacts:/')) {
+      bytes = this.artifacts.get(`${version.source.slice('mlflow-artifacts:/'.length)}/${path}`);
+    } else if (version.source.startsWith('/')) {
+      try {
+        bytes = readFileSync(join(version.source, path));
+      } catch {
+        bytes = undefined;
+      }
+    }
+    if (bytes === undefined) {
+      throw new ApiError(500, 'INTERNAL_ERROR', `[Errno 2] No such file or directory: '${path}'`);
+    }
+    res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(bytes);
   }
 
   #runJson(run: StoredRun): Json {
@@ -448,7 +556,14 @@ export class MlflowStandIn {
     }
     if (method === 'GET') {
       const bytes = this.artifacts.get(path);
-      if (!bytes) throw notFound(`File ${path} does not exist`);
+      if (!bytes) {
+        throw new ApiError(
+          500,
+          'INTERNAL_ERROR',
+          `The following failures occurred while downloading one or more artifacts: ${path}: ` +
+            `[Errno 2] No such file or directory: '${path}'`,
+        );
+      }
       res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(bytes);
       return;
     }
@@ -487,6 +602,7 @@ export class MlflowStandIn {
     if (typeof b.run_id === 'string' && b.run_id !== '' && !this.#runs.has(b.run_id)) {
       throw notFound(`Run with id=${b.run_id} not found`);
     }
+    this.#checkSource(source, typeof b.run_id === 'string' ? b.run_id : '');
     const now = Date.now();
     const version: StoredVersion = {
       name: model.name,
@@ -503,6 +619,27 @@ export class MlflowStandIn {
     model.versions.push(version);
     model.last_updated_timestamp = now;
     return { model_version: this.#versionJson(version) };
+  }
+
+  /** As MLflow's _validate_source: a local path only inside the artifact folder of the given run. */
+  #checkSource(source: string, runId: string): void {
+    const local = source.startsWith('/') || source.startsWith('file:') || !/^[a-z][\w+.-]*:/i.test(source);
+    if (local) {
+      const path = resolve(source.replace(/^file:(\/\/)?/, ''));
+      const root = this.#runs.get(runId)?.info.artifact_uri;
+      if (root !== undefined && root.startsWith('/')) {
+        const folder = resolve(root);
+        if (path === folder || path.startsWith(folder + sep)) return;
+      }
+      throw invalid(
+        `Invalid model version source: '${path}'. To use a local path as a model version source, the run_id ` +
+          'request parameter has to be specified and the local path has to be contained within the artifact ' +
+          'directory of the run specified by the run_id.',
+      );
+    }
+    if (decodeURIComponent(source).split('/').includes('..') || source.includes('\0')) {
+      throw invalid(`Invalid model version source: '${source}'. Please provide an absolute path.`);
+    }
   }
 
   #findVersion(b: Json): StoredVersion {
@@ -544,10 +681,11 @@ export class MlflowStandIn {
   }
 
   #getByAlias(b: Json): Json {
-    const model = this.#findModel(b);
+    const name = required(b, 'name');
     const alias = required(b, 'alias');
-    const version = model.aliases.get(alias);
-    if (version === undefined) throw notFound(`Registered model alias ${alias} not found.`);
+    const version = this.#models.get(name)?.aliases.get(alias);
+    if (version === undefined) throw invalid(`Registered model alias ${alias} not found.`);
+    const model = this.#models.get(name)!;
     return { model_version: this.#versionJson(model.versions.find((v) => v.version === version)!) };
   }
 
@@ -567,6 +705,19 @@ export class MlflowStandIn {
     const aliases = [...model.aliases].filter(([, v]) => v === version.version).map(([a]) => a);
     return { ...version, aliases };
   }
+}
+
+/** NaN stays NaN; infinities become the largest float, as a SQL-backed MLflow stores them. */
+function storedMetricValue(value: number | string): number {
+  const number = typeof value === 'number' ? value : Number(value);
+  if (number === Number.POSITIVE_INFINITY) return MAX_FLOAT;
+  if (number === Number.NEGATIVE_INFINITY) return -MAX_FLOAT;
+  return number;
+}
+
+/** JSON as MLflow writes it: a NaN metric value as the string "NaN". */
+function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && Number.isNaN(v) ? 'NaN' : v));
 }
 
 function required(b: Json, field: string): string {
@@ -610,11 +761,6 @@ function checkKey(key: unknown, what: string): void {
 function checkValue(value: unknown, what: string, key: string): void {
   if (typeof value !== 'string')
     throw invalid(`Missing value for required parameter '${what} value' of '${key}'.`);
-  if (value.length > 250) {
-    throw invalid(
-      `${what} value '${value.slice(0, 40)}...' had length ${value.length}, which exceeded length limit of 250`,
-    );
-  }
 }
 
 function checkAlias(alias: string): void {
