@@ -15,8 +15,8 @@ export function registerServe(program: Command): void {
     .summary('serve forecasts, stress alerts, the scheduling advisor and Carbon Aware SDK routes over HTTP')
     .description(
       'REST API on API_HOST:API_PORT with OpenAPI at /api/openapi.json and Swagger UI at /api/docs. ' +
-        'In embedded mode (no DATABASE_URL) the server holds the database: other dcgrid commands wait for it to stop, ' +
-        'or use the API. Stops cleanly on SIGTERM / Ctrl-C (requests in flight finish).',
+        'In embedded mode (no DATABASE_URL) the server holds the database: other dcgrid commands that need it stop with a message naming the server; ' +
+        'use the API instead. Stops cleanly on SIGTERM / Ctrl-C (requests in flight finish).',
     )
     .option('--port <n>', 'port (API_PORT, default 8080; 0 picks a free one)')
     .option('--host <address>', 'address to listen on (API_HOST, default 127.0.0.1; 0.0.0.0 in containers)')

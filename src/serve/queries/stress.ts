@@ -1,8 +1,9 @@
 /**
  * Stress alerts: observed hours whose stored stress_score is at or above the threshold, with each
- * component's part of the score (the components the feature build stored beside it,
- * src/features/stress.ts), and the hours the stress_score champion forecasts above it.
+ * stored component's part of the score (docs/FEATURES.md, stress_score), and the hours the
+ * stress_score champion forecasts above it.
  */
+import { sql } from 'kysely';
 import type { Config, Region } from '../../config/config.js';
 import {
   STRESS_COMPONENT_COLUMNS,
@@ -33,7 +34,7 @@ export function bandOf(score: number | null, threshold: number): Band | null {
 }
 
 export interface ComponentPart {
-  /** The component on the score's scale (0 typical, 2 alert-level on its own; docs/FEATURES.md). */
+  /** The component as stored (stress_<component> columns, score units). */
   value: number | null;
   /** Its weighted part of the score: w_i c_i / sqrt(sum w_j^2 over the components present). */
   contribution: number | null;
@@ -71,7 +72,7 @@ export interface StressAlerts {
     | { missing: string };
 }
 
-type StressRow = { ts_utc: Date; stress_score: number | null; flags: string[] } & Record<
+type StressRow = { ts_utc: Date; stress_score: number; flags: string[] } & Record<
   StressComponentColumn,
   number | null
 >;
@@ -88,21 +89,15 @@ export async function readStressAlerts(
   const from = request.from ?? new Date(latest - 6 * 24 * HOUR - 23 * HOUR);
   const to = request.to ?? new Date(forecast ? forecast.points.at(-1)!.ts.getTime() + HOUR : latest + HOUR);
 
-  // The components are stored beside the score (the feature build's own values, src/features/stress.ts).
-  const componentColumns = STRESS_COMPONENTS.map((c) => STRESS_COMPONENT_COLUMNS[c]);
-  const rows = (await store.db
-    .selectFrom('dcgrid.features_hourly')
-    .select(['ts_utc', 'stress_score', 'flags', ...componentColumns])
-    .where('region', '=', region)
-    .where('ts_utc', '>=', from)
-    .where('ts_utc', '<', to)
-    .where('stress_score', '>=', threshold)
-    .orderBy('ts_utc')
-    .execute()) as StressRow[];
+  // The stored components (written with the score by the feature build and rebuild-stress).
+  const columns = STRESS_COMPONENTS.map((c) => sql.ref(STRESS_COMPONENT_COLUMNS[c]));
+  const { rows } = await sql<StressRow>`
+    SELECT ts_utc, stress_score, flags, ${sql.join(columns)}
+    FROM dcgrid.features_hourly
+    WHERE region = ${region} AND ts_utc >= ${from} AND ts_utc < ${to} AND stress_score >= ${threshold}
+    ORDER BY ts_utc`.execute(store.db);
   const weights = config.STRESS_WEIGHTS;
-  const observed: ObservedAlert[] = [];
-  for (const r of rows) {
-    if (r.stress_score === null) continue;
+  const observed: ObservedAlert[] = rows.map((r) => {
     const value = (c: StressComponent) => r[STRESS_COMPONENT_COLUMNS[c]];
     const present = STRESS_COMPONENTS.filter((c) => weights[c] > 0 && value(c) !== null);
     const norm = Math.sqrt(present.reduce((sum, c) => sum + weights[c] ** 2, 0));
@@ -121,15 +116,15 @@ export async function readStressAlerts(
     const drivers = STRESS_COMPONENTS.filter((c) => (parts[c].contribution ?? 0) > 0).sort(
       (a, b) => parts[b].contribution! - parts[a].contribution!,
     );
-    observed.push({
+    return {
       ts: new Date(r.ts_utc),
       score: r.stress_score,
       band: bandOf(r.stress_score, threshold)!,
       partial: r.flags.includes('stress_partial'),
       components: parts,
       drivers,
-    });
-  }
+    };
+  });
 
   const forecastPart: StressAlerts['forecast'] =
     forecast === undefined

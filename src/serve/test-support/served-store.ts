@@ -16,6 +16,7 @@ import { writeDemoRawDir } from '../../sources/demo/generate.js';
 import type { StoreKind } from '../../store/store.js';
 import { connectPglite, type PgliteStore } from '../../store/pglite/connect.js';
 import { migrateToLatest } from '../../store/migrate.js';
+import { migrationProvider } from '../../store/migrations/index.js';
 import { createTestStore, type TestStore } from '../../store/test-support/stores.js';
 import { openTracker } from '../../tracking/open.js';
 import type { Tracker } from '../../tracking/tracker.js';
@@ -89,8 +90,12 @@ function fixtureConfig(root: string, env: Record<string, string> = {}): Config {
  * read-only for the tests), and each test file starts from a copy of the database.
  */
 async function createCachedPgliteStore(env: Record<string, string>): Promise<ServedStore> {
-  const source = await readFile(new URL(import.meta.url));
-  const key = createHash('sha256').update(source).digest('hex').slice(0, 12);
+  // Keyed by this file, the feature code that fills the columns, and the migrations.
+  const hash = createHash('sha256');
+  for (const file of [import.meta.url, new URL('../../features/stress.ts', import.meta.url)])
+    hash.update(await readFile(new URL(file)).catch(() => Buffer.from(String(file))));
+  hash.update(Object.keys(await migrationProvider.getMigrations()).join(','));
+  const key = hash.digest('hex').slice(0, 12);
   const cacheDir = join(tmpdir(), `dcgrid-serve-fixture-${key}`);
   const dumpPath = join(cacheDir, 'db.tar');
   const artifactEnv = { ARTIFACT_URI: `file://${join(cacheDir, 'artifacts')}` };
