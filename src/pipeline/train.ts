@@ -162,7 +162,7 @@ export async function trainAndRegister(deps: TrainDeps, request: TrainRequest): 
           onProgress: (p) => {
             if (p.phase === 'fit' && p.training !== undefined) {
               if (trainOnce) onTraining(p.training);
-              else request.onProgress?.('fit', p.training.step, p.training.totalSteps);
+              else request.onProgress?.('backtest', p.training.step, p.training.totalSteps);
             } else request.onProgress?.('backtest', p.originsDone, p.originsTotal);
           },
           ...(trainOnce

@@ -85,15 +85,17 @@ export async function pipelineAction(ctx: CommandContext, options: PipelineOptio
   let overall: ProgressTask | undefined;
   let completed = 0;
   let phase: { name: string; task: ProgressTask } | undefined;
+  let current: ProgressTask | undefined;
   const onStep = (event: PipelineEvent) => {
     switch (event.kind) {
       case 'plan':
         completed = event.skipped.length;
-        overall = ctx.progress.task('pipeline', event.steps.length, 'steps');
+        overall = ctx.progress.task('pipeline', event.steps.length, 'steps', { eta: false });
         overall.update(completed, completed ? `resuming: ${completed} steps done before` : '');
         return;
       case 'start':
         overall?.update(completed, event.step);
+        current = ctx.progress.task(event.step, 1);
         return;
       case 'progress': {
         const name = `${event.step} ${event.phase}`;
@@ -112,7 +114,8 @@ export async function pipelineAction(ctx: CommandContext, options: PipelineOptio
         completed += 1;
         overall?.update(completed, event.step);
         ctx.log.info({ step: event.step, seconds: event.seconds }, event.summary);
-        ctx.progress.task(event.step, 1).done(event.summary);
+        current?.done(event.summary);
+        current = undefined;
     }
   };
   const result = await runPipeline({ config: ctx.config, ...mlops }, { ...request, onStep });
