@@ -80,8 +80,11 @@ export async function pipelineAction(ctx: CommandContext, options: PipelineOptio
         'Real data: --raw-dir <folder> or --download, in a fresh --home.',
     );
   }
+  // Opening (or first creating) the embedded database takes seconds to a minute: progress shows it.
+  const opening = ctx.progress.task('database', 1);
   const { runPipeline } = await import('../../pipeline/pipeline.js');
   const mlops = await openMlops(ctx);
+  opening.done(`${mlops.store.description} ready`);
   let overall: ProgressTask | undefined;
   let completed = 0;
   let phase: { name: string; task: ProgressTask } | undefined;
