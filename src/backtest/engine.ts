@@ -7,7 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { DcgridError, ErrorCodes } from '../lib/errors.js';
 import { HOUR_MS } from '../lib/time.js';
 import { checkHourlyFrame, fitAt, forecastAt } from '../models/harness.js';
-import type { Forecast, ModelFactory, HourlyFrame, TrainingProgress } from '../models/types.js';
+import type {
+  FitReport,
+  Forecast,
+  Forecaster,
+  ModelFactory,
+  HourlyFrame,
+  TrainingProgress,
+} from '../models/types.js';
 import { resolveBacktestConfig, type BacktestConfig, type BacktestConfigInput } from './config.js';
 import { MetricAccumulator, seasonalNaiveScale, type MetricValues } from './metrics.js';
 import { planOrigins } from './origins.js';
@@ -57,6 +64,12 @@ export interface BacktestOptions {
   factory: (name: string) => ModelFactory;
   onProgress?: (progress: BacktestProgress) => void;
   signal?: AbortSignal;
+  /**
+   * Receives each model's last fitted forecaster (trained on the hours before `fittedBefore`)
+   * once the model's origins are all scored, instead of the engine disposing it: a caller can
+   * register the very model the backtest scored rather than train it again.
+   */
+  keepLastFit?: (model: string, forecaster: Forecaster, fittedBefore: number, report: FitReport) => void;
   /** Creation time, for the id; default now. */
   now?: Date;
   /** Called with every forecast scored (e.g. to export them), in the order they are made. */
@@ -147,6 +160,7 @@ async function backtestModel(
     onProgress?.({ model: factory.name, modelIndex, originsTotal: origins.length, ...progress });
   let model = undefined as ReturnType<ModelFactory['create']> | undefined;
   let lastFit: number | undefined;
+  let lastReport: FitReport | undefined;
   let fits = 0;
   let fitSeconds = 0;
   let forecastSeconds = 0;
@@ -157,7 +171,7 @@ async function backtestModel(
         model?.dispose();
         model = factory.create();
         const fitStarted = performance.now();
-        await fitAt(model, frame, origin, {
+        lastReport = await fitAt(model, frame, origin, {
           region: config.region,
           target: config.target,
           trainHours: config.trainHours,
@@ -197,6 +211,10 @@ async function backtestModel(
         });
       }
       report({ phase: 'forecast', originsDone: j + 1, fits });
+    }
+    if (options.keepLastFit && model !== undefined && lastFit !== undefined && lastReport !== undefined) {
+      options.keepLastFit(factory.name, model, lastFit, lastReport);
+      model = undefined;
     }
   } finally {
     model?.dispose();

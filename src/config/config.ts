@@ -97,7 +97,14 @@ const schema = z.object({
   DCGRID_RAW_DIR: z.string().optional(),
   DATABASE_URL: postgresUrl.optional(),
   REGION: z.enum(REGIONS).default('IE'),
-  TARGETS: csv(z.enum(FORECAST_TARGETS)).default(['dc_load_mw']),
+  // The first target is the main one: the pipeline trains every PIPELINE_MODELS model for it and
+  // the PIPELINE_FAST_MODELS for the others (the REST API's scheduling advice reads their champions).
+  TARGETS: csv(z.enum(FORECAST_TARGETS)).default([
+    'dc_load_mw',
+    'price_eur_mwh',
+    'co2_intensity',
+    'stress_score',
+  ]),
   FORECAST_HORIZON_H: positiveInt.max(168).default(168),
   CONTEXT_LENGTH_H: positiveInt.max(24 * 28).default(168),
   ARTIFACT_URI: z
@@ -132,6 +139,9 @@ const schema = z.object({
   PIPELINE_MODELS: csv(
     z.string().regex(/^[a-z0-9]+$/, 'model names are lower-case letters and digits'),
   ).default(['snaive168', 'xgb', 'tft']),
+  PIPELINE_FAST_MODELS: csv(
+    z.string().regex(/^[a-z0-9]+$/, 'model names are lower-case letters and digits'),
+  ).default(['snaive168', 'xgb']),
   TRAIN_DAYS: positiveInt.max(3650).default(730),
   VALIDATION_HOURS: z.coerce.number().int().min(0).default(1344),
   BACKTEST_WEEKS: positiveInt.max(104).default(4),
@@ -160,6 +170,8 @@ export interface Config extends RawConfig {
   artifactUri: string;
   /** True when DATABASE_URL is unset: the embedded PGlite database under DCGRID_HOME. */
   embedded: boolean;
+  /** The settings given (environment or .env) rather than defaulted. */
+  given: ReadonlySet<keyof RawConfig>;
 }
 
 /**
@@ -191,5 +203,8 @@ export function loadConfig(
     home,
     artifactUri: raw.ARTIFACT_URI ?? `file://${resolve(home, 'artifacts')}`,
     embedded: raw.DATABASE_URL === undefined,
+    given: new Set(Object.keys(schema.shape).filter((key) => merged[key] !== undefined)) as ReadonlySet<
+      keyof RawConfig
+    >,
   };
 }

@@ -15,6 +15,7 @@ import { lockForIngest } from './bulk-load.js';
 import { readCsoFigures, settleCsoFigures, writeCsoFigures } from './cso-store.js';
 import { FEATURES_HOURLY, writeFeatures } from './features-store.js';
 import { mergeParseResults } from './merge.js';
+import { refuseMixedData } from './dataset-kind.js';
 import { planIngest, type IngestPlan, type PlanOptions } from './plan.js';
 import { diffAgainstStored } from './observations-diff.js';
 import { isEmpty, OBSERVATIONS, readObservations, writeObservations } from './observations-store.js';
@@ -204,15 +205,17 @@ export async function planAndRunIngest(
   onPlanned?: (plan: IngestPlan) => void,
 ): Promise<IngestResult & { plan: IngestPlan }> {
   const started = new Date();
+  const mode: IngestMode = planOptions.download
+    ? 'download'
+    : config.DCGRID_RAW_DIR !== undefined
+      ? 'raw-dir'
+      : 'demo';
+  // Before any file is generated, downloaded or read.
+  await refuseMixedData(store, config, mode);
   let plan: IngestPlan;
   try {
     plan = await planIngest(config, { ...planOptions, ...(run.signal ? { signal: run.signal } : {}) });
   } catch (error) {
-    const mode: IngestMode = planOptions.download
-      ? 'download'
-      : config.DCGRID_RAW_DIR !== undefined
-        ? 'raw-dir'
-        : 'demo';
     const rawDir = mode === 'raw-dir' ? resolve(config.DCGRID_RAW_DIR!) : null;
     await saveReport(store, started, 'failed', { mode, rawDir }, { timings: {} }, error).catch(
       () => undefined,

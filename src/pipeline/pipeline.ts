@@ -9,6 +9,7 @@ import type { Config, Region } from '../config/config.js';
 import { DcgridError, ErrorCodes } from '../lib/errors.js';
 import { planAndRunIngest } from '../ingest/ingest.js';
 import type { PlanOptions } from '../ingest/plan.js';
+import { getModelFactory } from '../models/catalog.js';
 import type { ModelRegistry } from '../registry/registry.js';
 import type { Store } from '../store/store.js';
 import { experimentName, type RunHandle, type Tracker } from '../tracking/tracker.js';
@@ -18,8 +19,12 @@ import { trainAndRegister, type TrainingSettings, type TrainRequest } from './tr
 
 export interface PipelineRequest extends TrainingSettings {
   region: Region;
+  /** The first is the main target. */
   targets: readonly string[];
+  /** Models trained for every target not in `targetModels`. */
   models: readonly string[];
+  /** Models by target, where a target gets others than `models` (the quicker ones, say). */
+  targetModels?: Readonly<Record<string, readonly string[]>>;
   /** Model parameters by model name. */
   params?: Record<string, Record<string, unknown>>;
   ingest: PlanOptions | false;
@@ -56,10 +61,17 @@ export interface PipelineDeps {
 
 const STEP_TAG = 'step.';
 
-export function pipelineSteps(request: Pick<PipelineRequest, 'targets' | 'models' | 'ingest'>): string[] {
+/** The models trained for a target. */
+export function modelsFor(request: Pick<PipelineRequest, 'models' | 'targetModels'>, target: string) {
+  return request.targetModels?.[target] ?? request.models;
+}
+
+export function pipelineSteps(
+  request: Pick<PipelineRequest, 'targets' | 'models' | 'targetModels' | 'ingest'>,
+): string[] {
   const steps = request.ingest === false ? [] : ['ingest'];
   for (const target of request.targets) {
-    for (const model of request.models) steps.push(`train/${target}/${model}`);
+    for (const model of modelsFor(request, target)) steps.push(`train/${target}/${model}`);
     steps.push(`forecast/${target}`);
   }
   return steps;
@@ -102,10 +114,23 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest):
   const { region, signal, onStep } = request;
   if (request.targets.length === 0)
     throw new DcgridError(ErrorCodes.CONFIG_INVALID, 'no targets to forecast (TARGETS)');
-  if (request.models.length === 0) throw new DcgridError(ErrorCodes.CONFIG_INVALID, 'no models to train');
+  for (const target of request.targets) {
+    const models = modelsFor(request, target);
+    if (models.length === 0)
+      throw new DcgridError(ErrorCodes.CONFIG_INVALID, `no models to train for ${target}`);
+    for (const model of models) getModelFactory(model); // an unknown name fails before any work
+  }
   const fingerprint = pipelineFingerprint(request, config);
   const steps = pipelineSteps(request);
   const previous = request.resume ? await resumableSteps(store, fingerprint) : undefined;
+  if (request.resume && previous === undefined) {
+    throw new DcgridError(
+      ErrorCodes.CONFIG_INVALID,
+      `nothing to resume: no failed or interrupted pipeline run with this configuration ` +
+        `(region ${region}, targets ${request.targets.join(',')}, data ${dataName(request, config)}); ` +
+        'run `dcgrid pipeline` without --resume to start one',
+    );
+  }
   const done = previous?.done ?? new Map<string, string>();
   onStep?.({ kind: 'plan', steps, skipped: steps.filter((s) => done.has(s)) });
 
@@ -125,6 +150,13 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest):
         region,
         targets: request.targets.join(','),
         models: request.models.join(','),
+        ...(request.targetModels
+          ? {
+              target_models: Object.entries(request.targetModels)
+                .map(([target, models]) => `${target}:${models.join('+')}`)
+                .join(','),
+            }
+          : {}),
         horizon: request.horizon,
         context_length: request.contextLength,
         train_hours: request.trainHours,
@@ -132,10 +164,7 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest):
         backtest_weeks: request.backtestWeeks,
         seed: request.seed,
         ...(request.asOf !== undefined ? { as_of: new Date(request.asOf).toISOString() } : {}),
-        data:
-          request.ingest === false
-            ? 'stored features'
-            : (config.DCGRID_RAW_DIR ?? (request.ingest.download ? 'download' : 'demo')),
+        data: dataName(request, config),
       });
       const results: StepResult[] = [];
       for (const step of steps) {
@@ -163,6 +192,12 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest):
       return { runId: run.runId, resumedFrom: previous?.runId ?? null, steps: results };
     },
   );
+}
+
+/** What the pipeline reads, in words: the raw folder, downloads, the demo data or the stored features. */
+export function dataName(request: Pick<PipelineRequest, 'ingest'>, config: Pick<Config, 'DCGRID_RAW_DIR'>) {
+  if (request.ingest === false) return 'stored features';
+  return config.DCGRID_RAW_DIR ?? (request.ingest.download ? 'download' : 'demo');
 }
 
 async function runStep(

@@ -11,7 +11,12 @@ import { saveBacktest } from '../backtest/store.js';
 import { codeVersion } from '../artifacts/code-version.js';
 import { HOUR_MS } from '../lib/time.js';
 import { getModelFactory, modelInputColumns } from '../models/catalog.js';
-import { DEFAULT_QUANTILES, type FitReport, type TrainingProgress } from '../models/types.js';
+import {
+  DEFAULT_QUANTILES,
+  type FitReport,
+  type Forecaster,
+  type TrainingProgress,
+} from '../models/types.js';
 import type { ModelRegistry } from '../registry/registry.js';
 import type { RegisterResult } from '../registry/types.js';
 import type { Store } from '../store/store.js';
@@ -45,6 +50,13 @@ export interface TrainRequest extends TrainingSettings {
   /** Tags for the run (e.g. the pipeline run it belongs to). */
   tags?: Record<string, string>;
 }
+
+/**
+ * Models whose fit takes minutes (the TFT): trained once per run. The fit the backtest scored (on
+ * the training window before its first origin) is the version registered, instead of a second
+ * training on the window up to the last hour; its forecasts still read the latest hours as context.
+ */
+export const TRAINED_ONCE: ReadonlySet<string> = new Set(['tft']);
 
 export interface TrainOutcome {
   runId: string;
@@ -123,6 +135,16 @@ export async function trainAndRegister(deps: TrainDeps, request: TrainRequest): 
       });
 
       request.onProgress?.('backtest', 0, 1);
+      const curve: MetricPoint[] = [];
+      const onTraining = (p: TrainingProgress) => {
+        const timestamp = Date.now();
+        for (const [key, value] of Object.entries(p.metrics)) {
+          if (Number.isFinite(value)) curve.push({ key, value, step: p.step, timestamp });
+        }
+        request.onProgress?.('fit', p.step, p.totalSteps);
+      };
+      let kept: { forecaster: Forecaster; fittedBefore: number; report: FitReport } | undefined;
+      const trainOnce = TRAINED_ONCE.has(model);
       const backtest = await runBacktest(
         frame,
         {
@@ -138,22 +160,37 @@ export async function trainAndRegister(deps: TrainDeps, request: TrainRequest): 
           seed: request.seed,
           params: { [model]: params },
         },
-        { factory: getModelFactory, ...(signal ? { signal } : {}) },
+        {
+          factory: getModelFactory,
+          ...(signal ? { signal } : {}),
+          onProgress: (p) => {
+            if (p.phase === 'fit' && p.training !== undefined) {
+              if (trainOnce) onTraining(p.training);
+              else request.onProgress?.('backtest', p.training.step, p.training.totalSteps);
+            } else request.onProgress?.('backtest', p.originsDone, p.originsTotal);
+          },
+          ...(trainOnce
+            ? {
+                keepLastFit: (_name, forecaster, fittedBefore, report) => {
+                  kept = { forecaster, fittedBefore, report };
+                },
+              }
+            : {}),
+        },
       );
-      await saveBacktest(store, backtest, run.runId);
-      const promotionMetrics = scopeMetrics(backtest, model);
-      const now = Date.now();
-      await run.logMetrics(
-        Object.entries(promotionMetrics)
-          .filter(([, v]) => Number.isFinite(v))
-          .map(([key, value]) => ({ key: `backtest_${key}`, value, step: 0, timestamp: now })),
-      );
-      await run.setTag('backtest_id', backtest.backtestId);
-      request.onProgress?.('backtest', 1, 1);
-
-      const forecaster = factory.create();
+      const forecaster = kept?.forecaster ?? factory.create();
       try {
-        const curve: MetricPoint[] = [];
+        await saveBacktest(store, backtest, run.runId);
+        const promotionMetrics = scopeMetrics(backtest, model);
+        const now = Date.now();
+        await run.logMetrics(
+          Object.entries(promotionMetrics)
+            .filter(([, v]) => Number.isFinite(v))
+            .map(([key, value]) => ({ key: `backtest_${key}`, value, step: 0, timestamp: now })),
+        );
+        await run.setTag('backtest_id', backtest.backtestId);
+        request.onProgress?.('backtest', 1, 1);
+
         const fitFrame = {
           ts: frame.ts.subarray(frame.ts.length - Math.min(frame.ts.length, request.trainHours)),
           columns: Object.fromEntries(
@@ -163,25 +200,27 @@ export async function trainAndRegister(deps: TrainDeps, request: TrainRequest): 
             ]),
           ),
         };
-        const fit = await forecaster.fit(
-          { region, target, frame: fitFrame },
-          {
-            horizon,
-            contextLength,
-            quantiles: DEFAULT_QUANTILES,
-            seed: request.seed,
-            validationHours: Math.min(request.validationHours, Math.floor(fitFrame.ts.length / 5)),
-            params,
-            ...(signal ? { signal } : {}),
-            onProgress: (p: TrainingProgress) => {
-              const timestamp = Date.now();
-              for (const [key, value] of Object.entries(p.metrics)) {
-                if (Number.isFinite(value)) curve.push({ key, value, step: p.step, timestamp });
-              }
-              request.onProgress?.('fit', p.step, p.totalSteps);
+        const trainingWindow = kept
+          ? {
+              from: Math.max(frame.ts[0]!, kept.fittedBefore - request.trainHours * HOUR_MS),
+              to: kept.fittedBefore - HOUR_MS,
+            }
+          : { from: fitFrame.ts[0]!, to: data.lastObserved };
+        const fit =
+          kept?.report ??
+          (await forecaster.fit(
+            { region, target, frame: fitFrame },
+            {
+              horizon,
+              contextLength,
+              quantiles: DEFAULT_QUANTILES,
+              seed: request.seed,
+              validationHours: Math.min(request.validationHours, Math.floor(fitFrame.ts.length / 5)),
+              params,
+              ...(signal ? { signal } : {}),
+              onProgress: onTraining,
             },
-          },
-        );
+          ));
         for (let i = 0; i < curve.length; i += 500) await run.logMetrics(curve.slice(i, i + 500));
         await run.logMetrics(
           Object.entries(fit.metrics)
@@ -208,7 +247,7 @@ export async function trainAndRegister(deps: TrainDeps, request: TrainRequest): 
             horizon,
             contextLength: description.contextLength,
             quantiles: description.quantiles,
-            trainingWindow: { from: fitFrame.ts[0]!, to: data.lastObserved },
+            trainingWindow,
             dataFingerprint: data.fingerprint,
             ...(description.details ? { details: description.details } : {}),
           },

@@ -58,8 +58,31 @@ describe('dcgrid ingest, data report, train and forecast', () => {
     expect(issued.origin).toBe('2024-09-22T00:00:00.000Z');
     expect(issued.hours).toHaveLength(24);
     const unknown = await runCli('train', '--model', 'arima', '--target', 'demand_mw');
-    expect(unknown.exitCode).toBe(ExitCode.INPUT);
+    expect(unknown.exitCode).toBe(ExitCode.USAGE);
     expect(unknown.stderr).toContain('known models: snaive24');
+    const unknownForecast = await runCli('forecast', '--model', 'arima', '--target', 'demand_mw');
+    expect(unknownForecast.exitCode).toBe(ExitCode.USAGE);
+
+    // --model picks that model's newest version; --model-version a given one.
+    const again = await runCli('--json', 'train', '--model', 'snaive168', '--target', 'demand_mw');
+    expect(JSON.parse(again.stdout)).toMatchObject({ model: 'snaive168', version: 2 });
+    const newest = await runCli('--json', 'forecast', '--target', 'demand_mw', '--model', 'snaive168');
+    expect(JSON.parse(newest.stdout)).toMatchObject({ model: 'snaive168', version: 2 });
+    const first = await runCli(
+      '--json',
+      'forecast',
+      '--target',
+      'demand_mw',
+      '--model',
+      'snaive168',
+      '--model-version',
+      '1',
+    );
+    expect(JSON.parse(first.stdout)).toMatchObject({ model: 'snaive168', version: 1 });
+    const human = await runCli('forecast', '--target', 'demand_mw');
+    expect(human.exitCode).toBe(ExitCode.OK);
+    // A day-ahead horizon fits in the table: every hour is printed, so no "showing N of M".
+    expect(human.stdout).not.toContain('showing');
   });
 
   it('exits 3 with a JSON error naming the folder when there is nothing to read', async () => {

@@ -5,6 +5,7 @@ import { syntheticLoadFrame } from '../xgb/synthetic-series.js';
 import type { FitOptions, HourlyFrame } from '../types.js';
 import { snaive168Factory, snaive24Factory } from './index.js';
 import { sortedQuantile } from './quantile-grid.js';
+import { levelAround } from './model.js';
 
 const T0 = Date.UTC(2024, 0, 1);
 
@@ -58,6 +59,24 @@ describe('seasonal naive forecasters', () => {
     expect(forecast.values[2]![0]).toBe(p50[0]! + 1);
     expect(forecast.values[2]![30]).toBe(p50[30]! + 2);
     expect(forecast.values[0]![0]).toBe(p50[0]);
+  });
+
+  it('keeps a real P10 below P50 when every in-sample error is positive (a growing series)', async () => {
+    // Every day is higher than the one before by 1 to 5: all errors > 0, with a spread.
+    const growing: number[] = [];
+    for (let i = 0; i < 24 * 28; i++) growing.push(i < 24 ? 100 : growing[i - 24]! + 1 + (i % 5));
+    const model = snaive24Factory.create();
+    await model.fit({ region: 'IE', target: 'load', frame: frameOf(growing) }, options(24));
+    const forecast = await model.forecast(frameOf(growing), { horizon: 24 });
+    for (let h = 0; h < 24; h++) {
+      const [p10, p50, p90] = [0, 1, 2].map((q) => forecast.values[q]![h]!);
+      expect(p10).toBeLessThan(p50!);
+      expect(p90).toBeGreaterThan(p50!);
+    }
+    expect(levelAround(100, 2, 3, 0.1)).toBe(99); // errors 2..5 above: 1 below, the spread under their median
+    expect(levelAround(100, -4, -1, 0.1)).toBe(96);
+    expect(levelAround(100, -1, -3, 0.9)).toBe(102);
+    expect(levelAround(100, 7, 1, 0.5)).toBe(100);
   });
 
   it('goes one more season back when the value a season before is missing', async () => {

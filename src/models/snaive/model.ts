@@ -3,7 +3,10 @@
  * one season before the forecast hour, i.e. k = ceil(h / season) seasons back from it (the last
  * season repeats when h > season). The median is that value; the other quantiles add the
  * empirical quantiles of the in-sample errors y_t - y_{t - k·season} of the same k ("horizon
- * bucket"), measured on the last `errorWindowHours` of the training frame. See docs/BACKTESTING.md.
+ * bucket"), measured on the last `errorWindowHours` of the training frame. A level never crosses
+ * the median; where the errors all lie on one side of zero (a growing series: every error
+ * positive), the levels on the other side keep the errors' spread about their own median instead
+ * of collapsing onto the median (P10 == P50). See docs/BACKTESTING.md.
  */
 import { z } from 'zod';
 import { REGIONS } from '../../config/config.js';
@@ -201,10 +204,9 @@ export class SeasonalNaiveForecaster implements Forecaster {
       }
       const base = y[t - k * this.season]!;
       const grid = saved.buckets[Math.min(k, saved.buckets.length) - 1]!.grid;
+      const medianError = gridQuantile(grid, 0.5);
       for (const [i, q] of quantiles.entries()) {
-        // The median is the seasonal-naive value itself; other levels never cross it.
-        const value = q === 0.5 ? base : base + gridQuantile(grid, q);
-        values[i]![h - 1] = q < 0.5 ? Math.min(value, base) : Math.max(value, base);
+        values[i]![h - 1] = levelAround(base, gridQuantile(grid, q), medianError, q);
       }
     }
     return { origin, ts, quantiles, values };
@@ -239,4 +241,15 @@ export class SeasonalNaiveForecaster implements Forecaster {
   dispose(): void {
     this.#saved = undefined;
   }
+}
+
+/**
+ * Quantile level `q` around the seasonal-naive value `base`, from the in-sample error quantile
+ * `error` (of level q) and the errors' median: base + error when that lies on q's side of base;
+ * otherwise (all errors on the other side) base moved by the error's distance from the median.
+ */
+export function levelAround(base: number, error: number, medianError: number, q: number): number {
+  if (q === 0.5) return base;
+  if (q < 0.5) return error <= 0 ? base + error : base - Math.max(0, medianError - error);
+  return error >= 0 ? base + error : base + Math.max(0, error - medianError);
 }
