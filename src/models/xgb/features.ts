@@ -17,8 +17,10 @@ export interface FeatureSpec {
   scale: number;
 }
 
-/** Hours of history the features read: two weeks (lags at the same hour one and two weeks back). */
-export const LOOKBACK_HOURS = 336;
+/** Same hour and weekday a year back: 52 weeks. */
+const YEAR_BACK_HOURS = 364 * 24;
+/** Hours of history the features read: a year (the same weekday 52 weeks back) and a week. */
+export const LOOKBACK_HOURS = YEAR_BACK_HOURS + 168;
 /** The level is the mean over this window before the origin. */
 const LEVEL_HOURS = 168;
 
@@ -42,6 +44,7 @@ const TARGET_FEATURES = [
   'sameHourLastWeek',
   'sameHourTwoWeeksAgo',
   'sameHourMean7d',
+  'sameHourLastYear',
 ] as const;
 
 export function featureNames(spec: Pick<FeatureSpec, 'pastColumns'>): string[] {
@@ -200,6 +203,7 @@ export class FeatureBuilder {
       rel(this.#before(t - weekBack, o)),
       rel(this.#before(t - weekBack - 168, o)),
       sameHourCount > 0 ? rel(sameHourSum / sameHourCount) : Number.NaN,
+      rel(this.#before(t - YEAR_BACK_HOURS, o)),
       ...s.past,
     ];
     for (let j = 0; j < row.length; j++) out[offset + j] = row[j]!;
