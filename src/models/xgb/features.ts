@@ -15,6 +15,8 @@ export interface FeatureSpec {
   pastColumns: readonly string[];
   /** Divisor that brings target values to unit scale (std of the training target). */
   scale: number;
+  /** Adds the same hour and weekday 52 weeks back (sameHourLastYear). */
+  yearLag: boolean;
 }
 
 /** Same hour and weekday a year back: 52 weeks. */
@@ -44,12 +46,12 @@ const TARGET_FEATURES = [
   'sameHourLastWeek',
   'sameHourTwoWeeksAgo',
   'sameHourMean7d',
-  'sameHourLastYear',
 ] as const;
 
-export function featureNames(spec: Pick<FeatureSpec, 'pastColumns'>): string[] {
+export function featureNames(spec: Pick<FeatureSpec, 'pastColumns' | 'yearLag'>): string[] {
   return [
     ...TARGET_FEATURES,
+    ...(spec.yearLag ? ['sameHourLastYear'] : []),
     ...spec.pastColumns.flatMap((column) => [`${column}_last`, `${column}_mean24h`]),
   ];
 }
@@ -124,6 +126,7 @@ export class FeatureBuilder {
   readonly #target: Float64Array;
   readonly #past: Float64Array[];
   readonly #scale: number;
+  readonly #yearLag: boolean;
   readonly #calendar: CalendarTable;
   readonly #stats = new Map<number, OriginStats>();
 
@@ -137,6 +140,7 @@ export class FeatureBuilder {
     this.#target = frame.columns[spec.target]!;
     this.#past = spec.pastColumns.map((column) => frame.columns[column]!);
     this.#scale = spec.scale;
+    this.#yearLag = spec.yearLag;
     this.#calendar = new CalendarTable(frame.ts[0] ?? 0, frame.ts.length + extraHours);
   }
 
@@ -203,7 +207,7 @@ export class FeatureBuilder {
       rel(this.#before(t - weekBack, o)),
       rel(this.#before(t - weekBack - 168, o)),
       sameHourCount > 0 ? rel(sameHourSum / sameHourCount) : Number.NaN,
-      rel(this.#before(t - YEAR_BACK_HOURS, o)),
+      ...(this.#yearLag ? [rel(this.#before(t - YEAR_BACK_HOURS, o))] : []),
       ...s.past,
     ];
     for (let j = 0; j < row.length; j++) out[offset + j] = row[j]!;

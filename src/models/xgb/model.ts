@@ -242,6 +242,7 @@ export class XgbForecaster implements Forecaster {
     const spec: FeatureSpec = {
       target,
       pastColumns: params.pastColumns,
+      yearLag: params.yearLag,
       scale: targetScale(y, validationStart),
     };
     const builder = new FeatureBuilder(frame, spec);
@@ -377,6 +378,7 @@ export class XgbForecaster implements Forecaster {
         lookbackHours: LOOKBACK_HOURS,
         scale: spec.scale,
         pastColumns: [...params.pastColumns],
+        yearLag: spec.yearLag,
         features: featureNames(spec),
         boosters: entries,
         params: {

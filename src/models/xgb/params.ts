@@ -30,6 +30,8 @@ export const xgbParamsSchema = z
     seeds: z.number().int().min(1).max(16).default(3),
     /** Conformal shifts per quantile and block of 24 horizons, fitted on the validation window. */
     calibration: z.enum(['spread', 'full', 'none']).default('spread'),
+    /** The same hour and weekday 52 weeks back as a feature (needs a year of history to help). */
+    yearLag: z.boolean().default(true),
     /** Other frame columns used through their values before the origin. */
     pastColumns: z.array(z.string().min(1)).default([]),
     /** Extra XGBoost parameters passed as they are (checked by the library). */

@@ -33,6 +33,8 @@ const configSchema = z.object({
   lookbackHours: z.number().int().min(1),
   scale: z.number().positive(),
   pastColumns: z.array(z.string()),
+  /** Models saved before the feature existed do not have it. */
+  yearLag: z.boolean().default(false),
   features: z.array(z.string()),
   boosters: z.array(boosterEntry).min(1),
   params: z.record(z.string(), z.unknown()),
