@@ -34,6 +34,7 @@ export const NUMERIC_FEATURE_COLUMNS = [
   'solar_forecast_mw',
   'dc_share',
   'dc_load_mw',
+  'dc_load_analysis_mw',
   'stress_score',
 ] as const;
 export type NumericFeatureColumn = (typeof NUMERIC_FEATURE_COLUMNS)[number];
@@ -66,6 +67,7 @@ export const FEATURE_COLUMNS = [
   'solar_forecast_mw',
   'dc_share',
   'dc_load_mw',
+  'dc_load_analysis_mw',
   'dc_load_source',
   'stress_score',
   'stress_band',

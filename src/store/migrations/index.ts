@@ -3,6 +3,7 @@ import * as foundation from './0001_foundation.js';
 import * as forecasting from './0002_forecasting.js';
 import * as mlops from './0003_mlops.js';
 import * as byteOrderKeys from './0004_byte_order_keys.js';
+import * as dcLoadAnalysis from './0005_dc_load_analysis.js';
 
 /** Migrations in order; both backends (PGlite, PostgreSQL) run the same list. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_forecasting': forecasting,
   '0003_mlops': mlops,
   '0004_byte_order_keys': byteOrderKeys,
+  '0005_dc_load_analysis': dcLoadAnalysis,
 };
 
 export const migrationProvider: MigrationProvider = {
