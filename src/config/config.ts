@@ -95,7 +95,7 @@ const schema = z.object({
   PROMOTION_METRIC: z.string().default('day_ahead_mase'),
   PIPELINE_MODELS: csv(
     z.string().regex(/^[a-z0-9]+$/, 'model names are lower-case letters and digits'),
-  ).default(['snaive168', 'xgb', 'tft']),
+  ).default(['snaive168', 'xgb', 'tft', 'ensemble']),
   TRAIN_DAYS: positiveInt.max(3650).default(730),
   VALIDATION_HOURS: z.coerce.number().int().min(0).default(1344),
   BACKTEST_WEEKS: positiveInt.max(104).default(4),
