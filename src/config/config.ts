@@ -138,7 +138,7 @@ const schema = z.object({
   PROMOTION_METRIC: z.string().default('day_ahead_mase'),
   PIPELINE_MODELS: csv(
     z.string().regex(/^[a-z0-9]+$/, 'model names are lower-case letters and digits'),
-  ).default(['snaive168', 'xgb', 'tft']),
+  ).default(['snaive168', 'xgb', 'tft', 'ensemble']),
   PIPELINE_FAST_MODELS: csv(
     z.string().regex(/^[a-z0-9]+$/, 'model names are lower-case letters and digits'),
   ).default(['snaive168', 'xgb']),

@@ -4,6 +4,7 @@ import { HOUR_MS, isoDate, utcToIrishWallMs } from '../lib/time.js';
 import { buildFeatures, type BuildFeaturesInput, type FeatureRow, type SeriesPoints } from './build.js';
 import { readTranscribedCso } from './test-support/cso-csv.js';
 import { points, regular, thrownBy } from './test-support/points.js';
+import { csoReleaseTime } from './dc-proxy.js';
 
 const WEIGHTS = { net_load: 0.5, renewables: 0.25, price: 0.3, interconnector: 0.15, snsp: 0.1 };
 const T0 = Date.UTC(2024, 0, 1);
@@ -305,14 +306,47 @@ describe('buildFeatures: data-centre load', () => {
   const proxyOnly = build([demand], { cso });
   const withTelemetry = build([demand, telemetry], { cso });
 
+  it('makes dc_load_mw causal: hours before T are the same when nothing from T on exists', () => {
+    const cut = Date.parse('2023-05-10T00:00Z');
+    const before = (Date.parse('2023-05-10T00:00Z') - start) / HOUR_MS;
+    const truncated = build(
+      [
+        regular(
+          'dashboard',
+          'demand_mw',
+          'IE',
+          start,
+          60,
+          before,
+          (i) => 4500 + 800 * Math.sin((2 * Math.PI * i) / 24),
+        ),
+      ],
+      { cso },
+    ).rows;
+    const kept = truncated.filter((r) => r.ts < cut);
+    expect(kept).toHaveLength(before);
+    expect(kept.map((r) => r.dc_load_mw)).toEqual(proxyOnly.rows.slice(0, before).map((r) => r.dc_load_mw));
+    expect(kept.every((r) => r.dc_load_mw !== null && r.dc_load_mw > 0)).toBe(true);
+    // The analysis column scales each quarter to its whole energy: it does see past the cut.
+    const analysis = (rows: typeof kept) => rows.slice(before - 24, before).map((r) => r.dc_load_analysis_mw);
+    expect(analysis(kept)).not.toEqual(analysis(proxyOnly.rows));
+  });
+
+  it("moves the causal level to a year's figures only from their assumed release", () => {
+    expect(csoReleaseTime(2022)).toBe(Date.parse('2023-08-01T00:00Z'));
+    const at = (iso: string) => proxyOnly.rows[(Date.parse(iso) - start) / HOUR_MS]!.dc_load_mw!;
+    // 2022's figures (5,254 GWh, Q4 1,450 GWh) replace 2021's at the release: the level jumps up.
+    expect(at('2023-08-01T00:00Z') / at('2023-07-31T23:00Z')).toBeGreaterThan(1.05);
+  });
+
   it('conserves each quarter of CSO energy in the rows (1e-6 relative)', () => {
     for (const period of proxyOnly.quality.csoPeriods) {
       const sum = proxyOnly.rows
         .filter((r) => r.ts >= Date.parse(period.start) && r.ts < Date.parse(period.end))
-        .reduce((s, r) => s + r.dc_load_mw!, 0);
+        .reduce((s, r) => s + r.dc_load_analysis_mw!, 0);
       expect(Math.abs(sum / (period.gwh! * 1000) - 1)).toBeLessThan(1e-6);
     }
-    const year = proxyOnly.rows.reduce((s, r) => s + r.dc_load_mw!, 0);
+    const year = proxyOnly.rows.reduce((s, r) => s + r.dc_load_analysis_mw!, 0);
     expect(Math.abs(year / 6_334_000 - 1)).toBeLessThan(1e-6);
     expect(proxyOnly.quality.csoPeriods.map((p) => [p.quarter, p.basis, p.method])).toEqual([
       [1, 'published', 'annual_split'],
@@ -323,6 +357,8 @@ describe('buildFeatures: data-centre load', () => {
     const row = proxyOnly.rows[5000]!;
     expect(row.dc_load_source).toBe('proxy');
     expect(row.dc_share).toBeCloseTo(row.dc_load_mw! / row.demand_mw!, 14);
+    // Nothing of the year was published before its hours: the causal estimate is the 2022 trend.
+    expect(row.dc_load_mw).not.toBe(row.dc_load_analysis_mw);
     expect(proxyOnly.rows[0]!.flags).toContain('dc_energy_from_annual');
     expect(proxyOnly.rows[hours - 1]!.flags).not.toContain('dc_energy_from_annual');
   });
@@ -339,11 +375,12 @@ describe('buildFeatures: data-centre load', () => {
     expect(withTelemetry.rows[at + 2]).toMatchObject({
       dc_load_source: 'proxy',
       dc_load_mw: proxyOnly.rows[at + 2]!.dc_load_mw,
+      dc_load_analysis_mw: proxyOnly.rows[at + 2]!.dc_load_analysis_mw,
     });
     expect(withTelemetry.rows[at + 2]!.flags).toContain('dc_load_incomplete');
     const gap = withTelemetry.quality.disagreements.find((d) => d.column === 'dc_load_mw')!;
-    const p0 = proxyOnly.rows[at]!.dc_load_mw!;
-    const p1 = proxyOnly.rows[at + 1]!.dc_load_mw!;
+    const p0 = proxyOnly.rows[at]!.dc_load_analysis_mw!;
+    const p1 = proxyOnly.rows[at + 1]!.dc_load_analysis_mw!;
     expect(gap).toMatchObject({ winner: 'telemetry', other: 'proxy', overlapHours: 2 });
     expect(gap.meanDiff).toBeCloseTo((700 - p0 + 710 - p1) / 2, 9);
   });

@@ -10,7 +10,7 @@ import { HOUR_MS } from '../lib/time.js';
 import type { CsoFigure } from '../sources/types.js';
 import type { FeatureRow } from './columns.js';
 import { planCsoEnergy } from './cso-energy.js';
-import { dataCentreProxy, type ProxyResult } from './dc-proxy.js';
+import { causalDataCentreLoad, dataCentreProxy, type ProxyResult } from './dc-proxy.js';
 import type { ObservedColumn } from './flags.js';
 import { computeGridFeatures } from './grid-features.js';
 import type { HourGrid, SeriesPoints } from './hourly.js';
@@ -88,6 +88,7 @@ export function buildFeatures(input: BuildFeaturesInput): BuildFeaturesResult {
   );
   const notes: string[] = [];
   let proxy: ProxyResult | null = null;
+  let causal: Float64Array | null = null;
   if (region === 'IE') {
     const plan = planCsoEnergy(input.cso);
     notes.push(...plan.notes);
@@ -98,11 +99,18 @@ export function buildFeatures(input: BuildFeaturesInput): BuildFeaturesResult {
       priceZ: grid.priceZ,
       plan,
     });
+    causal = causalDataCentreLoad({
+      grid: hourGrid,
+      demand: col('demand_mw'),
+      renewableShare: grid.renewableShare,
+      priceZ: grid.priceZ,
+      figures: input.cso,
+    });
   } else {
     notes.push('the dc_load_mw proxy is built for IE only; this region carries telemetry where present');
   }
   const [lo, hi] = emitRange(hourGrid, input.from, input.to);
-  const table = assembleTable({ region, observed, grid, stress, proxy }, lo, hi);
+  const table = assembleTable({ region, observed, grid, stress, proxy, causal }, lo, hi);
   const rows = tableRows(table);
   const quality = describeQuality({
     region,

@@ -7,7 +7,9 @@
  * stays within +-10 % of the growth trend before normalisation. docs/FEATURES.md has the details.
  */
 import { HOUR_MS, isoHour } from '../lib/time.js';
+import type { CsoFigure } from '../sources/types.js';
 import {
+  planCsoEnergy,
   profileSum,
   profileWeight,
   quarterStart,
@@ -232,4 +234,112 @@ export function dataCentreProxy(inputs: ProxyInputs): ProxyResult {
     });
   }
   return { load, energyEstimated, energyFromAnnual, energyUnknown, periodPartial, shapePartial, periods };
+}
+
+/**
+ * When a year's CSO data-centre figures are assumed known: the annual release "Data Centres
+ * Metered Electricity Consumption <year>" came out on 23 July 2024 (2023), 10 June 2025 (2024) and
+ * 7 July 2026 (2025) (cso/SOURCES.md); we assume 1 August 00:00 UTC of the next year, no earlier
+ * than any observed release. A year's first quarter is thus known some 16 months after it ends,
+ * its last some 7 months.
+ */
+export function csoReleaseTime(year: number): number {
+  return Date.UTC(year + 1, 7, 1);
+}
+
+/** Trailing window (hours, the current one included) of the causal proxy's demand and share means. */
+export const CAUSAL_MEAN_HOURS = 28 * 24;
+const YEAR_MS = 365.25 * 24 * HOUR_MS;
+
+export interface CausalProxyInputs {
+  grid: HourGrid;
+  demand: Float64Array;
+  renewableShare: Float64Array;
+  priceZ: Float64Array;
+  figures: readonly CsoFigure[];
+}
+
+interface Trend {
+  /** Mean MW of the latest quarter known, at that quarter's midpoint (UTC ms). */
+  power: number;
+  at: number;
+  /** Growth per year of that quarter's year. */
+  growth: number;
+}
+
+/** The latest quarter's power and growth from the figures of years up to `lastYear`; null with none. */
+function trendKnownAt(figures: readonly CsoFigure[], lastYear: number): Trend | null {
+  const known = figures.filter((f) => f.year <= lastYear);
+  if (known.length === 0) return null;
+  const plan = planCsoEnergy(known);
+  const last = [...plan.quarters].sort((a, b) => a.start - b.start).at(-1);
+  if (last === undefined) return null;
+  return {
+    power: (last.gwh * 1000 * HOUR_MS) / (last.end - last.start),
+    at: (last.start + last.end) / 2,
+    growth: plan.growth.get(last.year) ?? 1,
+  };
+}
+
+/** Trailing mean of the finite values in the window ending at (and including) each hour. */
+function trailingMean(values: Float64Array, window: number): Float64Array {
+  const out = new Float64Array(values.length);
+  let sum = 0;
+  let count = 0;
+  for (let h = 0; h < values.length; h++) {
+    const add = values[h]!;
+    if (!Number.isNaN(add)) {
+      sum += add;
+      count++;
+    }
+    if (h >= window) {
+      const drop = values[h - window]!;
+      if (!Number.isNaN(drop)) {
+        sum -= drop;
+        count--;
+      }
+    }
+    out[h] = count > 0 ? sum / count : Number.NaN;
+  }
+  return out;
+}
+
+/**
+ * The causal data-centre load estimate (dc_load_mw): the value of hour h uses only what was known
+ * when h ended. Its level is the latest CSO quarter published before h (csoReleaseTime), carried
+ * forward along that year's growth rate; its shape is the response of dataCentreProxy with every
+ * quarter mean replaced by a trailing 28-day mean. It does not conserve any quarter's energy (the
+ * analysis column dc_load_analysis_mw does, with hindsight); it is what a forecaster at any origin
+ * could have computed, so forecasts and backtests on it see nothing from after their origin.
+ */
+export function causalDataCentreLoad(inputs: CausalProxyInputs): Float64Array {
+  const { grid, demand, renewableShare, priceZ, figures } = inputs;
+  const meanDemand = trailingMean(demand, CAUSAL_MEAN_HOURS);
+  const meanShare = trailingMean(renewableShare, CAUSAL_MEAN_HOURS);
+  const x = new Float64Array(grid.hours);
+  for (let h = 0; h < grid.hours; h++) {
+    const d = demand[h]!;
+    const z = priceZ[h]!;
+    const share = renewableShare[h]!;
+    let value = 0;
+    if (!Number.isNaN(d) && meanDemand[h]! > 0) value += DC_SHAPE.demandGain * (d / meanDemand[h]! - 1);
+    if (!Number.isNaN(z)) value -= DC_SHAPE.priceGain * clamp(z, DC_SHAPE.priceZLimit);
+    if (!Number.isNaN(share) && !Number.isNaN(meanShare[h]!))
+      value += DC_SHAPE.renewGain * (share - meanShare[h]!);
+    x[h] = value;
+  }
+  const shape = smoothedShape(x);
+  const trends = new Map<number, Trend | null>();
+  const load = new Float64Array(grid.hours).fill(Number.NaN);
+  for (let h = 0; h < grid.hours; h++) {
+    const t = grid.start + h * HOUR_MS;
+    const year = new Date(t).getUTCFullYear();
+    const lastYear = t >= csoReleaseTime(year - 1) ? year - 1 : year - 2;
+    if (!trends.has(lastYear)) trends.set(lastYear, trendKnownAt(figures, lastYear));
+    const trend = trends.get(lastYear);
+    if (!trend) continue;
+    const power = trend.power * Math.pow(trend.growth, (t + HOUR_MS / 2 - trend.at) / YEAR_MS);
+    load[h] = power * shape[h]!;
+  }
+  return load;
 }

@@ -30,11 +30,13 @@ export interface TableInputs {
   grid: GridFeatures;
   stress: StressResult;
   proxy: ProxyResult | null;
+  /** The causal estimate (dc-proxy.ts causalDataCentreLoad), same grid as the proxy. */
+  causal: Float64Array | null;
 }
 
 /** Columns of grid hours [lo, hi). */
 export function assembleTable(
-  { region, observed, grid, stress, proxy }: TableInputs,
+  { region, observed, grid, stress, proxy, causal }: TableInputs,
   lo: number,
   hi: number,
 ): FeatureTable {
@@ -46,6 +48,7 @@ export function assembleTable(
   const telemetry = col('dc_load_mw');
   const demand = col('demand_mw');
   const dcLoad = new Float64Array(n);
+  const dcAnalysis = new Float64Array(n);
   const dcShare = new Float64Array(n);
   const dcSource: Array<DcLoadSource | null> = new Array<DcLoadSource | null>(n);
   const flagMasks = new Uint32Array(n);
@@ -78,14 +81,17 @@ export function assembleTable(
     const h = lo + i;
     // Telemetry replaces the proxy wherever it has a value; the proxy's flags apply only where it is used.
     let load = telemetry[i]!;
+    let analysis = load;
     let source: DcLoadSource | null = Number.isNaN(load) ? null : 'telemetry';
     if (source === null && proxy) {
-      load = proxy.load[h]!;
-      if (!Number.isNaN(load)) source = 'proxy';
+      analysis = proxy.load[h]!;
+      load = causal?.[h] ?? Number.NaN;
+      if (!Number.isNaN(load) || !Number.isNaN(analysis)) source = 'proxy';
       for (const [marks, bit] of proxyMarkers) if (marks[h]) flagMasks[i]! |= bit;
     }
     const d = demand[i]!;
     dcLoad[i] = load;
+    dcAnalysis[i] = analysis;
     dcShare[i] = d > 0 ? load / d : Number.NaN;
     dcSource[i] = source;
   }
@@ -117,6 +123,7 @@ export function assembleTable(
       solar_forecast_mw: col('solar_forecast_mw'),
       dc_share: dcShare,
       dc_load_mw: dcLoad,
+      dc_load_analysis_mw: dcAnalysis,
       stress_score: slice(stress.score),
       stress_net_load: slice(stress.components.net_load),
       stress_renewables: slice(stress.components.renewables),
@@ -166,6 +173,7 @@ export function tableRows(table: FeatureTable): FeatureRow[] {
       solar_forecast_mw: orNull(c.solar_forecast_mw[i]!),
       dc_share: orNull(c.dc_share[i]!),
       dc_load_mw: orNull(c.dc_load_mw[i]!),
+      dc_load_analysis_mw: orNull(c.dc_load_analysis_mw[i]!),
       dc_load_source: dcSource[i]!,
       stress_score: orNull(score),
       stress_band: stressBand(score),

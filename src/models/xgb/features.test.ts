@@ -5,7 +5,7 @@ import type { HourlyFrame } from '../types.js';
 import { FeatureBuilder, featureNames, type FeatureSpec } from './features.js';
 import { syntheticLoadFrame } from './synthetic-series.js';
 
-const spec: FeatureSpec = { target: 'load', pastColumns: ['temperature'], scale: 50 };
+const spec: FeatureSpec = { target: 'load', pastColumns: ['temperature'], scale: 50, yearLag: true };
 const frame = syntheticLoadFrame({ hours: 24 * 60, seed: 3, start: Date.UTC(2023, 2, 1) });
 const H = 168;
 

@@ -15,10 +15,14 @@ export interface FeatureSpec {
   pastColumns: readonly string[];
   /** Divisor that brings target values to unit scale (std of the training target). */
   scale: number;
+  /** Adds the same hour and weekday 52 weeks back (sameHourLastYear). */
+  yearLag: boolean;
 }
 
-/** Hours of history the features read: two weeks (lags at the same hour one and two weeks back). */
-export const LOOKBACK_HOURS = 336;
+/** Same hour and weekday a year back: 52 weeks. */
+const YEAR_BACK_HOURS = 364 * 24;
+/** Hours of history the features read: a year (the same weekday 52 weeks back) and a week. */
+export const LOOKBACK_HOURS = YEAR_BACK_HOURS + 168;
 /** The level is the mean over this window before the origin. */
 const LEVEL_HOURS = 168;
 
@@ -44,9 +48,10 @@ const TARGET_FEATURES = [
   'sameHourMean7d',
 ] as const;
 
-export function featureNames(spec: Pick<FeatureSpec, 'pastColumns'>): string[] {
+export function featureNames(spec: Pick<FeatureSpec, 'pastColumns' | 'yearLag'>): string[] {
   return [
     ...TARGET_FEATURES,
+    ...(spec.yearLag ? ['sameHourLastYear'] : []),
     ...spec.pastColumns.flatMap((column) => [`${column}_last`, `${column}_mean24h`]),
   ];
 }
@@ -121,6 +126,7 @@ export class FeatureBuilder {
   readonly #target: Float64Array;
   readonly #past: Float64Array[];
   readonly #scale: number;
+  readonly #yearLag: boolean;
   readonly #calendar: CalendarTable;
   readonly #stats = new Map<number, OriginStats>();
 
@@ -134,6 +140,7 @@ export class FeatureBuilder {
     this.#target = frame.columns[spec.target]!;
     this.#past = spec.pastColumns.map((column) => frame.columns[column]!);
     this.#scale = spec.scale;
+    this.#yearLag = spec.yearLag;
     this.#calendar = new CalendarTable(frame.ts[0] ?? 0, frame.ts.length + extraHours);
   }
 
@@ -200,6 +207,7 @@ export class FeatureBuilder {
       rel(this.#before(t - weekBack, o)),
       rel(this.#before(t - weekBack - 168, o)),
       sameHourCount > 0 ? rel(sameHourSum / sameHourCount) : Number.NaN,
+      ...(this.#yearLag ? [rel(this.#before(t - YEAR_BACK_HOURS, o))] : []),
       ...s.past,
     ];
     for (let j = 0; j < row.length; j++) out[offset + j] = row[j]!;

@@ -3,6 +3,7 @@ import { ErrorCodes } from '../../lib/errors.js';
 import type { FitOptions, FitReport, Forecast, HourlyFrame, TrainingProgress } from '../types.js';
 import { xgbFactory, type XgbForecaster } from './index.js';
 import { syntheticLoadFrame } from './synthetic-series.js';
+import { LOOKBACK_HOURS } from './features.js';
 
 const H = 168;
 const TRAIN_HOURS = 24 * 365;
@@ -63,8 +64,9 @@ describe('xgb forecaster', () => {
     expect(progress.map((p) => p.step)).toEqual([...progress.map((p) => p.step)].sort((a, b) => a - b));
     expect(progress.every((p) => p.step <= p.totalSteps)).toBe(true);
     expect(progress.at(-1)!.step).toBe(progress.at(-1)!.totalSteps);
+    // Three boosters (seeds) per quantile level, one after the other.
     expect(progress.filter((p) => p.step % 600 === 0).map((p) => p.metrics.quantile)).toEqual([
-      0.1, 0.5, 0.9,
+      0.1, 0.1, 0.1, 0.5, 0.5, 0.5, 0.9, 0.9, 0.9,
     ]);
   });
 
@@ -123,12 +125,14 @@ describe('xgb forecaster', () => {
     const files = await model.save();
     expect(Object.keys(files).sort()).toEqual([
       'config.json',
-      'model-p10.json',
-      'model-p10.ubj',
-      'model-p50.json',
-      'model-p50.ubj',
-      'model-p90.json',
-      'model-p90.ubj',
+      ...['p10', 'p50', 'p90'].flatMap((label) => [
+        `model-${label}-s1.json`,
+        `model-${label}-s1.ubj`,
+        `model-${label}-s2.json`,
+        `model-${label}-s2.ubj`,
+        `model-${label}.json`,
+        `model-${label}.ubj`,
+      ]),
     ]);
     const xgboostJson = JSON.parse(new TextDecoder().decode(files['model-p50.json'])) as { learner: unknown };
     expect(xgboostJson.learner).toBeDefined();
@@ -156,7 +160,7 @@ describe('xgb forecaster', () => {
       target: 'load',
       region: 'IE',
       horizon: H,
-      contextLength: 336,
+      contextLength: LOOKBACK_HOURS,
     });
     expect(description.features).toContain('sameHourLastWeek');
     expect(description.params).toMatchObject({ maxDepth: 6, calibration: 'spread', maxTrainingRows: 25_000 });
@@ -249,7 +253,7 @@ describe('xgb forecaster input checks', () => {
           params: { pastColumns: ['temperature'], rounds: 30 },
         },
       );
-      expect(fit.steps).toBe(90);
+      expect(fit.steps).toBe(30 * 3 * 3);
       expect(model.describe().features).toContain('temperature_mean24h');
       const forecast = await model.forecast(small, { horizon: 24 });
       expect(forecast.quantiles).toEqual([0.05, 0.5, 0.95]);

@@ -165,6 +165,32 @@ function prepareRows(
   return { matrix, labels };
 }
 
+/** The distinct quantile levels of the boosters, ascending. */
+function quantileLevels(entries: readonly SavedBooster[]): number[] {
+  return [...new Set(entries.map((entry) => entry.quantile))].sort((a, b) => a - b);
+}
+
+const boosterLabel = (entry: SavedBooster) =>
+  quantileLabel(entry.quantile) + (entry.member > 0 ? `_s${entry.member}` : '');
+
+/** Per level, the mean of the predictions of its boosters (one per seed). */
+function averagedPredictions(
+  levels: readonly number[],
+  entries: readonly SavedBooster[],
+  predict: (entry: number) => ArrayLike<number>,
+): Float64Array[] {
+  const sums: Float64Array[] = [];
+  const counts = levels.map(() => 0);
+  for (const [i, entry] of entries.entries()) {
+    const q = levels.indexOf(entry.quantile);
+    const values = predict(i);
+    sums[q] ??= new Float64Array(values.length);
+    for (let r = 0; r < values.length; r++) sums[q][r]! += values[r]!;
+    counts[q]!++;
+  }
+  return sums.map((sum, q) => sum.map((v) => v / counts[q]!));
+}
+
 export class XgbForecaster implements Forecaster {
   readonly name = 'xgb';
   #fitted: Fitted | undefined;
@@ -216,6 +242,7 @@ export class XgbForecaster implements Forecaster {
     const spec: FeatureSpec = {
       target,
       pastColumns: params.pastColumns,
+      yearLag: params.yearLag,
       scale: targetScale(y, validationStart),
     };
     const builder = new FeatureBuilder(frame, spec);
@@ -247,7 +274,19 @@ export class XgbForecaster implements Forecaster {
           )
         : undefined;
 
-    const trainRows = prepareRows(builder, y, trainPairs, spec.scale);
+    // One draw of training rows per seed; the first is the draw above.
+    const memberPairs = [trainPairs];
+    for (let k = 1; k < params.seeds; k++) {
+      memberPairs.push(
+        selectPairs(
+          { ...window, targetFrom: 0, targetTo: validationStart },
+          params.maxTrainingRows,
+          seededRandom(options.seed + k),
+          usable,
+        ),
+      );
+    }
+    const memberRows: PreparedRows[] = [];
     const validRows =
       validPairs !== undefined && validPairs.origins.length > 0
         ? prepareRows(builder, y, validPairs, spec.scale)
@@ -260,7 +299,7 @@ export class XgbForecaster implements Forecaster {
     const report = (step: number, quantile: number, round: number, loss: number | undefined): void =>
       options.onProgress?.({
         step,
-        totalSteps: quantiles.length * params.rounds,
+        totalSteps: quantiles.length * params.seeds * params.rounds,
         metrics: {
           quantile,
           round,
@@ -268,38 +307,46 @@ export class XgbForecaster implements Forecaster {
         },
       });
     try {
+      for (const pairs of memberPairs) memberRows.push(prepareRows(builder, y, pairs, spec.scale));
       for (const [index, quantile] of quantiles.entries()) {
         const label = quantileLabel(quantile);
-        const result = await train({
-          params: boosterParams(params, options.seed, empiricalQuantile(trainRows.labels, quantile)),
-          train: trainRows.matrix,
-          rounds: params.rounds,
-          evals: validRows !== undefined ? [{ name: 'valid', data: validRows.matrix }] : [],
-          objective: pinballObjective(quantile),
-          metric: pinballMetric(quantile),
-          earlyStoppingRounds: validRows !== undefined ? params.earlyStoppingRounds : undefined,
-          signal: options.signal,
-          onRound: (round, roundMetrics) => {
-            const entry = (curve[round] ??= { step: round + 1, metrics: {} });
-            const loss = roundMetrics['valid-pinball'];
-            if (loss !== undefined) entry.metrics[`valid_pinball_${label}`] = loss;
-            if ((round + 1) % PROGRESS_EVERY_ROUNDS === 0 && round + 1 < params.rounds) {
-              report(index * params.rounds + round + 1, quantile, round + 1, loss);
-            }
-          },
-        });
-        // A finished booster (early stopped or not) completes its share of the steps.
-        report((index + 1) * params.rounds, quantile, result.history.length, result.bestScore);
-        boosters.push(result.booster);
-        completedRounds += result.history.length;
-        entries.push({
-          quantile,
-          ...boosterFileNames(quantile),
-          bestIteration: result.bestIteration,
-          shifts: [],
-        });
-        metrics[`rounds_${label}`] = result.history.length;
-        metrics[`best_round_${label}`] = result.bestIteration + 1;
+        for (const [member, rows] of memberRows.entries()) {
+          const done = (index * params.seeds + member) * params.rounds;
+          const result = await train({
+            params: boosterParams(params, options.seed + member, empiricalQuantile(rows.labels, quantile)),
+            train: rows.matrix,
+            rounds: params.rounds,
+            evals: validRows !== undefined ? [{ name: 'valid', data: validRows.matrix }] : [],
+            objective: pinballObjective(quantile),
+            metric: pinballMetric(quantile),
+            earlyStoppingRounds: validRows !== undefined ? params.earlyStoppingRounds : undefined,
+            signal: options.signal,
+            onRound: (round, roundMetrics) => {
+              const loss = roundMetrics['valid-pinball'];
+              if (member === 0) {
+                const entry = (curve[round] ??= { step: round + 1, metrics: {} });
+                if (loss !== undefined) entry.metrics[`valid_pinball_${label}`] = loss;
+              }
+              if ((round + 1) % PROGRESS_EVERY_ROUNDS === 0 && round + 1 < params.rounds) {
+                report(done + round + 1, quantile, round + 1, loss);
+              }
+            },
+          });
+          // A finished booster (early stopped or not) completes its share of the steps.
+          report(done + params.rounds, quantile, result.history.length, result.bestScore);
+          boosters.push(result.booster);
+          completedRounds += result.history.length;
+          entries.push({
+            quantile,
+            member,
+            ...boosterFileNames(quantile, member),
+            bestIteration: result.bestIteration,
+            shifts: [],
+          });
+          const suffix = member > 0 ? `_s${member}` : '';
+          metrics[`rounds_${label}${suffix}`] = result.history.length;
+          metrics[`best_round_${label}${suffix}`] = result.bestIteration + 1;
+        }
       }
       if (validRows !== undefined && validPairs !== undefined) {
         const validation = this.#validate(
@@ -317,7 +364,7 @@ export class XgbForecaster implements Forecaster {
       for (const booster of boosters) booster.dispose();
       throw error;
     } finally {
-      trainRows.matrix.dispose();
+      for (const rows of memberRows) rows.matrix.dispose();
       validRows?.matrix.dispose();
     }
 
@@ -331,11 +378,12 @@ export class XgbForecaster implements Forecaster {
         lookbackHours: LOOKBACK_HOURS,
         scale: spec.scale,
         pastColumns: [...params.pastColumns],
+        yearLag: spec.yearLag,
         features: featureNames(spec),
         boosters: entries,
         params: {
           ...withoutThreads(params),
-          trainingRows: trainPairs.origins.length,
+          trainingRows: memberPairs.reduce((sum, pairs) => sum + pairs.origins.length, 0),
           validationRows: validPairs?.origins.length ?? 0,
         },
         trainedFrom: frame.ts[0]!,
@@ -369,28 +417,28 @@ export class XgbForecaster implements Forecaster {
     scale: number,
     calibration: CalibrationMode,
   ): Record<string, number> {
-    const predictions = boosters.map((booster, i) =>
-      Float64Array.from(
-        booster.predict(rows.matrix, { iterationRange: [0, entries[i]!.bestIteration + 1] }).values,
-      ),
+    const levels = quantileLevels(entries);
+    const predictions = averagedPredictions(
+      levels,
+      entries,
+      (i) => boosters[i]!.predict(rows.matrix, { iterationRange: [0, entries[i]!.bestIteration + 1] }).values,
     );
-    const levels = entries.map((entry) => entry.quantile);
     const shifts = fitShifts(calibration, levels, predictions, rows.labels, horizons, horizon);
-    for (const [i, entry] of entries.entries()) entry.shifts = shifts[i]!;
+    for (const entry of entries) entry.shifts = shifts[levels.indexOf(entry.quantile)]!;
     // uncross works per hour across levels; here an "hour" is a validation row.
     uncross(predictions);
     const metrics: Record<string, number> = {};
     let total = 0;
-    for (const [i, entry] of entries.entries()) {
-      const label = quantileLabel(entry.quantile);
-      const loss = pinballLoss(predictions[i]!, rows.labels, entry.quantile) * scale;
+    for (const [i, quantile] of levels.entries()) {
+      const label = quantileLabel(quantile);
+      const loss = pinballLoss(predictions[i]!, rows.labels, quantile) * scale;
       total += loss;
       let below = 0;
       for (let r = 0; r < rows.labels.length; r++) if (rows.labels[r]! <= predictions[i]![r]!) below++;
       metrics[`valid_pinball_${label}`] = loss;
       metrics[`valid_coverage_${label}`] = below / rows.labels.length;
     }
-    metrics.valid_mean_pinball = total / entries.length;
+    metrics.valid_mean_pinball = total / levels.length;
     return metrics;
   }
 
@@ -434,21 +482,22 @@ export class XgbForecaster implements Forecaster {
   ): Promise<Forecast> {
     const { config, boosters } = this.#require();
     const { matrix, level, origin } = this.#forecastRows(history, options.horizon);
+    const trained = quantileLevels(config.boosters);
     let curves: Float64Array[];
     try {
-      curves = boosters.map((booster, i) => {
-        const { bestIteration, shifts } = config.boosters[i]!;
-        const predicted = booster.predict(matrix, { iterationRange: [0, bestIteration + 1] });
-        return Float64Array.from(
-          predicted.values,
-          (v, h) => level + config.scale * (v + shiftFor(shifts, h + 1)),
-        );
+      curves = averagedPredictions(
+        trained,
+        config.boosters,
+        (i) =>
+          boosters[i]!.predict(matrix, { iterationRange: [0, config.boosters[i]!.bestIteration + 1] }).values,
+      ).map((raw, q) => {
+        const { shifts } = config.boosters.find((entry) => entry.quantile === trained[q])!;
+        return Float64Array.from(raw, (v, h) => level + config.scale * (v + shiftFor(shifts, h + 1)));
       });
     } finally {
       matrix.dispose();
     }
     uncross(curves);
-    const trained = config.boosters.map((entry) => entry.quantile);
     const quantiles = options.quantiles !== undefined ? [...options.quantiles] : trained;
     return {
       origin,
@@ -462,7 +511,8 @@ export class XgbForecaster implements Forecaster {
   explain(history: HourlyFrame, options: { horizon: number; quantile?: number }): ForecastExplanation {
     const { config, boosters } = this.#require();
     const quantile = options.quantile ?? 0.5;
-    const index = config.boosters.findIndex((entry) => entry.quantile === quantile);
+    const members = config.boosters.flatMap((entry, i) => (entry.quantile === quantile ? [i] : []));
+    const index = members[0] ?? -1;
     if (index < 0) {
       throw new DcgridError(
         ErrorCodes.VALUE_INVALID,
@@ -470,15 +520,21 @@ export class XgbForecaster implements Forecaster {
       );
     }
     const { matrix, level, origin } = this.#forecastRows(history, options.horizon);
-    let contributions: Float32Array;
+    // The boosters of this quantile are averaged, and so are their (additive) contributions.
+    let contributions: Float64Array | undefined;
     try {
-      contributions = boosters[index]!.predict(matrix, {
-        kind: 'contributions',
-        iterationRange: [0, config.boosters[index]!.bestIteration + 1],
-      }).values;
+      for (const i of members) {
+        const values = boosters[i]!.predict(matrix, {
+          kind: 'contributions',
+          iterationRange: [0, config.boosters[i]!.bestIteration + 1],
+        }).values;
+        contributions ??= new Float64Array(values.length);
+        for (let j = 0; j < values.length; j++) contributions[j]! += values[j]! / members.length;
+      }
     } finally {
       matrix.dispose();
     }
+    if (contributions === undefined) throw new DcgridError(ErrorCodes.MODEL, 'No booster to explain.');
     const width = config.features.length + 1;
     const hours = options.horizon;
     const perFeature = config.features.map((_, f) =>
@@ -522,7 +578,7 @@ export class XgbForecaster implements Forecaster {
     const { config, boosters } = this.#require();
     const importance = (type: 'gain' | 'total_gain'): Record<string, Record<string, number>> =>
       Object.fromEntries(
-        config.boosters.map((entry, i) => [quantileLabel(entry.quantile), boosters[i]!.featureScore(type)]),
+        config.boosters.map((entry, i) => [boosterLabel(entry), boosters[i]!.featureScore(type)]),
       );
     return {
       model: this.name,
@@ -530,7 +586,7 @@ export class XgbForecaster implements Forecaster {
       region: config.region as Region,
       horizon: config.horizon,
       contextLength: config.lookbackHours,
-      quantiles: config.boosters.map((entry) => entry.quantile),
+      quantiles: quantileLevels(config.boosters),
       features: [...config.features],
       params: { ...config.params },
       trainedFrom: config.trainedFrom,
@@ -538,9 +594,7 @@ export class XgbForecaster implements Forecaster {
       details: {
         quantileMethod: 'pinball-loss booster per quantile level',
         scale: config.scale,
-        bestIterations: Object.fromEntries(
-          config.boosters.map((e) => [quantileLabel(e.quantile), e.bestIteration]),
-        ),
+        bestIterations: Object.fromEntries(config.boosters.map((e) => [boosterLabel(e), e.bestIteration])),
         gainImportance: importance('gain'),
         totalGainImportance: importance('total_gain'),
         xgboostVersion: config.xgboostVersion,

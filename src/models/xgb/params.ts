@@ -23,8 +23,15 @@ export const xgbParamsSchema = z
     maxTrainingRows: z.number().int().min(100).default(60_000),
     maxValidationRows: z.number().int().min(10).default(20_000),
     nthread: z.number().int().min(1).optional(),
+    /**
+     * Boosters averaged per quantile level, each fitted with its own seed (seed, seed + 1, ...) on
+     * its own draw of training rows: averaging removes most of what one seed alone would decide.
+     */
+    seeds: z.number().int().min(1).max(16).default(3),
     /** Conformal shifts per quantile and block of 24 horizons, fitted on the validation window. */
     calibration: z.enum(['spread', 'full', 'none']).default('spread'),
+    /** The same hour and weekday 52 weeks back as a feature (needs a year of history to help). */
+    yearLag: z.boolean().default(true),
     /** Other frame columns used through their values before the origin. */
     pastColumns: z.array(z.string().min(1)).default([]),
     /** Extra XGBoost parameters passed as they are (checked by the library). */

@@ -14,6 +14,8 @@ const FORMAT_VERSION = 1;
 
 const boosterEntry = z.object({
   quantile: z.number().gt(0).lt(1),
+  /** Boosters of one quantile (one per seed) are averaged; 0 is the first. */
+  member: z.number().int().min(0).default(0),
   ubj: z.string(),
   json: z.string(),
   /** 0-based best round; forecasts use rounds [0, bestIteration]. */
@@ -31,6 +33,8 @@ const configSchema = z.object({
   lookbackHours: z.number().int().min(1),
   scale: z.number().positive(),
   pastColumns: z.array(z.string()),
+  /** Models saved before the feature existed do not have it. */
+  yearLag: z.boolean().default(false),
   features: z.array(z.string()),
   boosters: z.array(boosterEntry).min(1),
   params: z.record(z.string(), z.unknown()),
@@ -47,8 +51,8 @@ export function quantileLabel(quantile: number): string {
   return `p${Number((quantile * 100).toFixed(6))}`;
 }
 
-export function boosterFileNames(quantile: number): { ubj: string; json: string } {
-  const label = quantileLabel(quantile);
+export function boosterFileNames(quantile: number, member = 0): { ubj: string; json: string } {
+  const label = quantileLabel(quantile) + (member > 0 ? `-s${member}` : '');
   return { ubj: `model-${label}.ubj`, json: `model-${label}.json` };
 }
 

@@ -6,6 +6,7 @@ import * as byteOrderKeys from './0004_byte_order_keys.js';
 import * as serve from './0005_serve.js';
 import * as stressComponents from './0006_stress_components.js';
 import * as scenarios from './0007_scenarios.js';
+import * as dcLoadAnalysis from './0008_dc_load_analysis.js';
 
 /** Migrations in order; both backends (PGlite, PostgreSQL) run the same list. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_serve': serve,
   '0006_stress_components': stressComponents,
   '0007_scenarios': scenarios,
+  '0008_dc_load_analysis': dcLoadAnalysis,
 };
 
 export const migrationProvider: MigrationProvider = {

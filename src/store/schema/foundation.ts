@@ -43,6 +43,7 @@ export interface FeaturesHourlyTable {
   solar_forecast_mw: number | null;
   dc_share: number | null;
   dc_load_mw: number | null;
+  dc_load_analysis_mw: number | null;
   dc_load_source: string | null;
   stress_score: number | null;
   stress_band: string | null;
