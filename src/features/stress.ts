@@ -199,7 +199,9 @@ function checkInputs(inputs: StressInputs): number {
   ] as const;
   const bad =
     columns.find((c) => inputs[c].length !== hours) ??
-    (inputs.served_net_load_mw && inputs.served_net_load_mw.length !== hours ? 'served_net_load_mw' : undefined);
+    (inputs.served_net_load_mw && inputs.served_net_load_mw.length !== hours
+      ? 'served_net_load_mw'
+      : undefined);
   if (bad || !Number.isFinite(inputs.start) || inputs.start % HOUR_MS !== 0) {
     throw new DcgridError(
       ErrorCodes.VALUE_INVALID,
