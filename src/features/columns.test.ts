@@ -3,9 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { STRESS_COMPONENT_COLUMNS } from '../store/migrations/0006_stress_components.js';
 import { FEATURE_COLUMNS, featureRowValues, NUMERIC_FEATURE_COLUMNS, type FeatureRow } from './columns.js';
 
+/** Columns of migrations after 0006, in order (0008: the analysis proxy, double precision). */
+const LATER_COLUMNS = ['dc_load_analysis_mw'];
+
 /** Column names of dcgrid.features_hourly as 0001 creates them, then the columns later migrations add. */
 function migrationColumns(): string[] {
-  return [...foundationColumns(), ...STRESS_COMPONENT_COLUMNS];
+  return [...foundationColumns(), ...STRESS_COMPONENT_COLUMNS, ...LATER_COLUMNS];
 }
 
 function foundationColumns(): string[] {
@@ -30,6 +33,7 @@ describe('feature columns', () => {
     const doubles = [
       ...foundationColumns().filter((c) => new RegExp(`\\n\\s*${c} double precision`).test(text)),
       ...STRESS_COMPONENT_COLUMNS,
+      ...LATER_COLUMNS,
     ];
     expect([...NUMERIC_FEATURE_COLUMNS]).toEqual(doubles);
   });

@@ -34,13 +34,13 @@ export const NUMERIC_FEATURE_COLUMNS = [
   'solar_forecast_mw',
   'dc_share',
   'dc_load_mw',
-  'dc_load_analysis_mw',
   'stress_score',
   'stress_net_load',
   'stress_renewables',
   'stress_price',
   'stress_interconnector',
   'stress_snsp',
+  'dc_load_analysis_mw',
 ] as const;
 export type NumericFeatureColumn = (typeof NUMERIC_FEATURE_COLUMNS)[number];
 
@@ -72,17 +72,18 @@ export const FEATURE_COLUMNS = [
   'solar_forecast_mw',
   'dc_share',
   'dc_load_mw',
-  'dc_load_analysis_mw',
   'dc_load_source',
   'stress_score',
   'stress_band',
   'flags',
-  // Added by migration 0005 (after updated_at in the table).
+  // Added by migration 0006 (after updated_at in the table).
   'stress_net_load',
   'stress_renewables',
   'stress_price',
   'stress_interconnector',
   'stress_snsp',
+  // Added by migration 0008.
+  'dc_load_analysis_mw',
 ] as const;
 export type FeatureColumn = (typeof FEATURE_COLUMNS)[number];
 
