@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { isDcgridError } from '../../lib/errors.js';
 import { getModelFactory } from '../catalog.js';
 import { fitAt, forecastAt } from '../harness.js';
-import type { FitReport, Forecaster } from '../types.js';
+import type { FitReport, Forecaster, TrainingProgress } from '../types.js';
 import { syntheticLoadFrame } from '../xgb/synthetic-series.js';
 import { createEnsembleFactory } from './index.js';
 import { fitWeights } from './weights.js';
@@ -42,11 +42,22 @@ describe('fitWeights', () => {
 describe('ensemble forecaster', () => {
   let model: Forecaster;
   let report: FitReport;
+  const progress: TrainingProgress[] = [];
 
   beforeAll(async () => {
     model = factory.create();
-    report = await fitAt(model, frame, FIT_AT, fitOptions);
+    report = await fitAt(model, frame, FIT_AT, { ...fitOptions, onProgress: (p) => progress.push(p) });
   }, 120_000);
+
+  it('reports progress in whole, rising steps (the tracker logs them as metric steps)', () => {
+    expect(progress.length).toBeGreaterThan(0);
+    for (const [i, p] of progress.entries()) {
+      expect(Number.isInteger(p.step)).toBe(true);
+      expect(p.step).toBeLessThanOrEqual(p.totalSteps);
+      if (i > 0) expect(p.step).toBeGreaterThanOrEqual(progress[i - 1]!.step);
+    }
+    expect(progress.at(-1)!.step).toBe(progress.at(-1)!.totalSteps);
+  });
 
   it('learns weights per horizon band that beat every member on its validation origins', () => {
     const details = model.describe().details as { weightsByBand: Array<Record<string, number | string>> };

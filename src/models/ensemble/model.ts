@@ -32,6 +32,7 @@ import { fitWeights } from './weights.js';
 
 export const MODEL_FILE = 'ensemble.json';
 const MEMBER_PREFIX = 'member.';
+const STEPS_PER_MEMBER = 100;
 /** Fewer validation origins than this cannot learn weights. */
 const MIN_VALIDATION_ORIGINS = 3;
 
@@ -186,7 +187,9 @@ export class EnsembleForecaster implements Forecaster {
       for (let h = 0; h < horizon; h++) actual[j * horizon + h] = y[o + h]!;
     // predictions[m][levelIndex][j * horizon + h]
     const predictions: Float64Array[][] = [];
-    const totalSteps = factories.length * 2;
+    // Progress in whole steps (tracking wants integer steps): per member, its fit to half way, its
+    // validation forecasts to the end.
+    const totalSteps = factories.length * STEPS_PER_MEMBER;
     const members: Forecaster[] = [];
     const metrics: Record<string, number> = {};
     try {
@@ -203,7 +206,9 @@ export class EnsembleForecaster implements Forecaster {
             validationHours: Math.min(options.validationHours, Math.floor(fitEnd / 5)),
             onProgress: (p) =>
               options.onProgress?.({
-                step: 2 * m + p.step / Math.max(1, p.totalSteps),
+                step:
+                  STEPS_PER_MEMBER * m +
+                  Math.round((STEPS_PER_MEMBER / 2) * (p.step / Math.max(1, p.totalSteps))),
                 totalSteps,
                 metrics: { member: m, ...p.metrics },
               }),
@@ -217,7 +222,7 @@ export class EnsembleForecaster implements Forecaster {
         }
         predictions.push(rows);
         metrics[`valid_mae_${factory.name}`] = meanAbsoluteError(rows[levels.indexOf(0.5)]!, actual);
-        options.onProgress?.({ step: 2 * m + 2, totalSteps, metrics: { member: m } });
+        options.onProgress?.({ step: STEPS_PER_MEMBER * (m + 1), totalSteps, metrics: { member: m } });
       }
     } catch (error) {
       for (const member of members) member.dispose();
