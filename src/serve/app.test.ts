@@ -233,6 +233,9 @@ describe.each(TEST_BACKENDS)('API on %s', (kind) => {
     }
     const plain = await api.get('/healthz');
     expect(plain.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(plain.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(plain.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+    expect(plain.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(plain.headers.get('access-control-allow-origin')).toBeNull();
   });
 

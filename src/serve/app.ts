@@ -21,6 +21,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export interface BuiltApp {
   app: FastifyInstance;
   cache: ResponseCache;
+  /** Whether the built dashboard is served at `/`. */
+  dashboard: boolean;
   /** Stops background work the routes started (a pipeline run): awaited on shutdown. */
   stopBackgroundWork(): Promise<void>;
 }
@@ -48,7 +50,7 @@ export async function buildApp(deps: ServeDeps): Promise<BuiltApp> {
   registerMetrics(app, { store: deps.store, cache });
   const ctx: RouteContext = { deps, cache };
   const background = registerRoutes(app.withTypeProvider<ZodTypeProvider>(), ctx);
-  await registerWeb(app, deps.webRoot ?? 'web/dist');
+  const dashboard = await registerWeb(app, deps.webRoot ?? 'web/dist');
   await app.ready();
-  return { app, cache, stopBackgroundWork: background.stop };
+  return { app, cache, dashboard, stopBackgroundWork: background.stop };
 }

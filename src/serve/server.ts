@@ -6,13 +6,16 @@
 import type { Config } from '../config/config.js';
 import type { Logger } from '../lib/logger.js';
 import { openRegistry } from '../registry/open.js';
-import { openStore } from '../store/open.js';
+import { embeddedDataDir, openStore } from '../store/open.js';
+import { recordServerUrl } from '../store/pglite/lock.js';
 import { markOrphanedRuns } from '../tracking/orphans.js';
 import { openMlflowClient, openTracker } from '../tracking/open.js';
 import { buildApp } from './app.js';
 
 export interface RunningServer {
   url: string;
+  /** Whether the dashboard is served at `url`/ (it is when web/dist or the given folder is built). */
+  dashboard: boolean;
   /** Resolves when the server has shut down (after a signal or close()). */
   closed: Promise<void>;
   close(): Promise<void>;
@@ -38,7 +41,17 @@ export async function startServer(
     };
     const built = await buildApp(deps);
     const url = await built.app.listen({ port: config.API_PORT, host: config.API_HOST });
-    logger.info({ url, store: store.description, docs: `${url}/api/docs` }, 'dcgrid API listening');
+    // Other dcgrid commands find the API through the embedded database's lock (src/cli/via-api.ts).
+    if (store.kind === 'pglite') await recordServerUrl(embeddedDataDir(config), url);
+    logger.info(
+      {
+        url,
+        store: store.description,
+        docs: `${url}/api/docs`,
+        dashboard: built.dashboard ? `${url}/` : null,
+      },
+      'dcgrid API listening',
+    );
 
     let resolveClosed: () => void = () => undefined;
     const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
@@ -64,7 +77,7 @@ export async function startServer(
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
     }
-    return { url, closed, close };
+    return { url, dashboard: built.dashboard, closed, close };
   } catch (error) {
     if (shutdown === undefined) await store.close();
     throw error;

@@ -5,6 +5,11 @@ import { connectPglite } from './pglite/connect.js';
 import { connectPostgres } from './postgres/connect.js';
 import type { Store } from './store.js';
 
+/** The embedded database's folder. */
+export function embeddedDataDir(config: Pick<Config, 'home'>): string {
+  return join(config.home, 'db');
+}
+
 /**
  * Opens the store the settings name (PostgreSQL when DATABASE_URL is set, the embedded PGlite
  * database under DCGRID_HOME/db otherwise) and migrates it.
@@ -16,7 +21,7 @@ export async function openStore(
   const store =
     config.DATABASE_URL !== undefined
       ? await connectPostgres(config.DATABASE_URL)
-      : await connectPglite({ dataDir: join(config.home, 'db'), owner: options.owner ?? 'dcgrid' });
+      : await connectPglite({ dataDir: embeddedDataDir(config), owner: options.owner ?? 'dcgrid' });
   try {
     await migrateToLatest(store.db);
   } catch (error) {

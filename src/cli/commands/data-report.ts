@@ -3,6 +3,15 @@ import { DcgridError, ErrorCodes } from '../../lib/errors.js';
 import { printIngestReport } from '../../ingest/print-report.js';
 import type { IngestReport } from '../../ingest/report.js';
 import { runCommand } from '../context.js';
+import { fromStoreOrApi, getFromApi } from '../via-api.js';
+
+interface ReportAnswer {
+  id: number;
+  status: string;
+  startedAt: string;
+  error: string | null;
+  report: IngestReport;
+}
 
 export function registerDataReport(program: Command): void {
   const data = program.command('data').description('inspect ingested data');
@@ -15,9 +24,10 @@ export function registerDataReport(program: Command): void {
     .option('--list', 'list recent ingests instead')
     .action(async (options: { id?: number; list?: boolean }, command: Command) =>
       runCommand(command, async (ctx) => {
-        const store = await ctx.store();
         if (options.list) {
-          const rows = await store.db
+          const rows = await (
+            await ctx.store()
+          ).db
             .selectFrom('dcgrid.ingest_reports')
             .select(['id', 'started_at', 'finished_at', 'status', 'mode', 'raw_dir', 'rows_written', 'error'])
             .orderBy('id', 'desc')
@@ -26,30 +36,43 @@ export function registerDataReport(program: Command): void {
           ctx.out.result(rows, (r) => ctx.out.table(r));
           return;
         }
-        let query = store.db.selectFrom('dcgrid.ingest_reports').selectAll();
-        query =
-          options.id !== undefined
-            ? query.where('id', '=', options.id)
-            : query.orderBy('id', 'desc').limit(1);
-        const row = await query.executeTakeFirst();
-        if (row === undefined) {
-          throw new DcgridError(
-            ErrorCodes.NOT_FOUND,
-            options.id !== undefined
-              ? `no ingest report ${options.id}`
-              : 'no ingest yet: run `dcgrid ingest` first',
-          );
-        }
-        const report = (typeof row.report === 'string' ? JSON.parse(row.report) : row.report) as IngestReport;
-        ctx.out.result(
-          { id: row.id, status: row.status, startedAt: row.started_at, error: row.error, report },
-          () => {
-            ctx.out.info(
-              `ingest ${row.id} (${row.status}) started ${row.started_at.toISOString()}${row.error ? `: ${row.error}` : ''}`,
-            );
-            if (row.status === 'succeeded') printIngestReport(ctx.out, report);
+        const found = await fromStoreOrApi(
+          ctx,
+          async (store): Promise<ReportAnswer> => {
+            let query = store.db.selectFrom('dcgrid.ingest_reports').selectAll();
+            query =
+              options.id !== undefined
+                ? query.where('id', '=', options.id)
+                : query.orderBy('id', 'desc').limit(1);
+            const row = await query.executeTakeFirst();
+            if (row === undefined) {
+              throw new DcgridError(
+                ErrorCodes.NOT_FOUND,
+                options.id !== undefined
+                  ? `no ingest report ${options.id}`
+                  : 'no ingest yet: run `dcgrid ingest` first',
+              );
+            }
+            return {
+              id: row.id,
+              status: row.status,
+              startedAt: row.started_at.toISOString(),
+              error: row.error,
+              report: (typeof row.report === 'string' ? JSON.parse(row.report) : row.report) as IngestReport,
+            };
           },
+          async (serverUrl) =>
+            (await getFromApi(
+              serverUrl,
+              `/api/data/report${options.id !== undefined ? `?id=${options.id}` : ''}`,
+            )) as ReportAnswer,
         );
+        ctx.out.result(found, () => {
+          ctx.out.info(
+            `ingest ${found.id} (${found.status}) started ${found.startedAt}${found.error ? `: ${found.error}` : ''}`,
+          );
+          if (found.status === 'succeeded') printIngestReport(ctx.out, found.report);
+        });
       }),
     );
 }

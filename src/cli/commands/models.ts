@@ -1,10 +1,12 @@
 /** `dcgrid models list|promote|rollback`: the model registry from the command line. */
 import type { Command } from 'commander';
-import type { Config } from '../../config/config.js';
+import { REGIONS, type Config } from '../../config/config.js';
 import { checkTarget } from '../options.js';
 import { DcgridError, ErrorCodes } from '../../lib/errors.js';
 import type { AliasChange, ModelVersionRecord } from '../../registry/types.js';
 import { runCommand, type CommandContext } from '../context.js';
+import { versionJson, type ModelVersionJson } from '../../registry/version-json.js';
+import { fromStoreOrApi, getFromApi } from '../via-api.js';
 import type { Cell } from '../output.js';
 
 interface ListOptions {
@@ -41,22 +43,6 @@ export function newestFirst(versions: ModelVersionRecord[]): ModelVersionRecord[
   return [...versions].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.version - a.version);
 }
 
-function versionJson(v: ModelVersionRecord) {
-  return {
-    region: v.region,
-    target: v.target,
-    model: v.model,
-    version: v.version,
-    alias: v.alias,
-    artifactUri: v.artifactUri,
-    runId: v.runId,
-    metrics: v.metrics,
-    dataFingerprint: v.dataFingerprint,
-    createdAt: v.createdAt.toISOString(),
-    mlflow: v.mlflowName !== null ? { name: v.mlflowName, version: v.mlflowVersion } : null,
-  };
-}
-
 function describeChange(change: AliasChange): string {
   const series = `${change.region}/${change.target}`;
   const now = `${change.champion.model} v${change.champion.version}`;
@@ -80,16 +66,36 @@ export function registerModelsCommand(program: Command): void {
     .option('--all-regions', 'every region, not only --region / REGION')
     .action((options: ListOptions, command: Command) =>
       runCommand(command, async (ctx) => {
-        const registry = await registryOf(ctx);
-        const versions = newestFirst(
-          await registry.list({
-            ...(options.allRegions ? {} : { region: ctx.config.REGION }),
-            ...(options.target !== undefined ? { target: checkTarget(options.target) } : {}),
-            ...(options.model !== undefined ? { model: options.model } : {}),
-          }),
+        const target = options.target !== undefined ? checkTarget(options.target) : undefined;
+        const versions = await fromStoreOrApi(
+          ctx,
+          async () => {
+            const registry = await registryOf(ctx);
+            const records = await registry.list({
+              ...(options.allRegions ? {} : { region: ctx.config.REGION }),
+              ...(target !== undefined ? { target } : {}),
+              ...(options.model !== undefined ? { model: options.model } : {}),
+            });
+            return newestFirst(records).map(versionJson);
+          },
+          async (serverUrl) => {
+            const regions = options.allRegions ? REGIONS : [ctx.config.REGION];
+            const answers = await Promise.all(
+              regions.map(async (region) => {
+                const query = new URLSearchParams({ region, ...(target !== undefined ? { target } : {}) });
+                return (await getFromApi(serverUrl, `/api/models?${query}`)) as {
+                  versions: ModelVersionJson[];
+                };
+              }),
+            );
+            return answers
+              .flatMap((a) => a.versions)
+              .filter((v) => options.model === undefined || v.model === options.model)
+              .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.version - a.version);
+          },
         );
         const metric = ctx.config.PROMOTION_METRIC;
-        ctx.out.result(versions.map(versionJson), () => {
+        ctx.out.result(versions, () => {
           ctx.out.table(
             versions.map((v): Record<string, Cell> => ({
               region: v.region,
@@ -98,7 +104,7 @@ export function registerModelsCommand(program: Command): void {
               version: v.version,
               alias: v.alias,
               [metric]: v.metrics[metric] ?? null,
-              created: v.createdAt,
+              created: new Date(v.createdAt),
               run: v.runId?.slice(0, 8) ?? null,
             })),
           );

@@ -34,7 +34,11 @@ export function registerServe(program: Command): void {
           signals: false,
           ...(options.web !== undefined ? { webRoot: options.web } : {}),
         });
-        ctx.out.info(`dcgrid API at ${server.url} (docs: ${server.url}/api/docs); Ctrl-C to stop`);
+        ctx.out.info(
+          server.dashboard
+            ? `dcgrid dashboard at ${server.url}/ , API docs at ${server.url}/api/docs; Ctrl-C to stop`
+            : `dcgrid API at ${server.url} (docs: ${server.url}/api/docs; no dashboard: build it with npm run build:web); Ctrl-C to stop`,
+        );
         ctx.signal.addEventListener('abort', () => void server.close(), { once: true });
         await server.closed;
       }),

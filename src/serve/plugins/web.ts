@@ -7,11 +7,13 @@ import { resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 
-export async function registerWeb(app: FastifyInstance, webRoot: string): Promise<void> {
+/** Registers the dashboard when it is built; says whether it is. */
+export async function registerWeb(app: FastifyInstance, webRoot: string): Promise<boolean> {
   const root = resolve(webRoot);
   if (existsSync(resolve(root, 'index.html'))) {
     await app.register(fastifyStatic, { root, prefix: '/', wildcard: false, decorateReply: false });
-    return;
+    return true;
   }
   app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/api/docs'));
+  return false;
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { loadBacktest } from '../../backtest/store.js';
+import { versionJson } from '../../registry/version-json.js';
 import type { RunStatusValue } from '../../store/schema/mlops.js';
 import type { ApiApp, RouteContext } from '../context.js';
 import { bearerSecurity, requireToken } from '../plugins/auth.js';
@@ -27,7 +28,9 @@ const versionSchema = z.object({
   artifactUri: z.string(),
   runId: z.string().nullable(),
   metrics: z.record(z.string(), z.number().nullable()),
+  dataFingerprint: z.string(),
   createdAt: z.string(),
+  mlflow: z.object({ name: z.string(), version: z.string().nullable() }).nullable(),
 });
 
 const eventSchema = z.object({
@@ -90,17 +93,7 @@ export function registerModelRoutes(app: ApiApp, { deps }: RouteContext): void {
       const versions = await registry.list({ region, ...(target ? { target } : {}) });
       const targets = [...new Set(versions.map((v) => v.target))];
       const history = (await Promise.all(targets.map((t) => registry.history({ region, target: t })))).flat();
-      const json = versions.map((v) => ({
-        region: v.region,
-        target: v.target,
-        model: v.model,
-        version: v.version,
-        alias: v.alias,
-        artifactUri: v.artifactUri,
-        runId: v.runId,
-        metrics: v.metrics,
-        createdAt: v.createdAt.toISOString(),
-      }));
+      const json = versions.map(versionJson);
       return {
         champions: json.filter((v) => v.alias === 'champion'),
         versions: json,
