@@ -26,7 +26,7 @@ function dcgrid(env: Record<string, string>, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), '--no-progress', ...args],
+      [join(ROOT, 'bin/dcgrid.js'), '--no-progress', ...args],
       { cwd: ROOT, env: { ...process.env, ...env }, timeout: 120_000 },
       (error, stdout, stderr) =>
         resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
