@@ -111,10 +111,21 @@ export function sendCached(request: FastifyRequest, reply: FastifyReply, entry: 
   return reply.type(entry.contentType).send(entry.body);
 }
 
+const normalisedUrls = new Map<string, string>();
+
 /** A stable cache key: the path and its query parameters in sorted order. */
 export function cacheKey(request: FastifyRequest, extra = ''): string {
-  const [path, query = ''] = request.url.split('?');
-  const params = new URLSearchParams(query);
-  params.sort();
-  return `${request.method} ${path}?${params.toString()}${extra}`;
+  const raw = `${request.method} ${request.url}`;
+  let key = normalisedUrls.get(raw);
+  if (key === undefined) {
+    const [path, query = ''] = request.url.split('?');
+    const params = new URLSearchParams(query);
+    params.sort();
+    key = `${request.method} ${path}?${params.toString()}`;
+    // Remembered for the URLs clients repeat (a dashboard, a scheduler polling): parsing and sorting
+    // the query is a visible share of a cached answer's cost.
+    if (normalisedUrls.size >= 1000) normalisedUrls.clear();
+    normalisedUrls.set(raw, key);
+  }
+  return key + extra;
 }
