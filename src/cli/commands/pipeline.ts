@@ -24,7 +24,7 @@ export interface PipelineOptions {
  * The offline demo's lighter defaults: its synthetic series need less history and fewer epochs
  * to show the whole job in minutes. Each applies only where the setting or flag is not given.
  */
-export const DEMO_PROFILE = { trainDays: 365, tftMaxEpochs: 8 } as const;
+export const DEMO_PROFILE = { trainDays: 365, tftMaxEpochs: 5 } as const;
 
 /** True when the pipeline will ingest the offline synthetic demo data. */
 export function readsDemoData(config: Config, options: PipelineOptions): boolean {
