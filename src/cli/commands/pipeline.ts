@@ -21,10 +21,11 @@ export interface PipelineOptions {
 }
 
 /**
- * The offline demo's lighter defaults: its synthetic series need less history and fewer epochs
- * to show the whole job in minutes. Each applies only where the setting or flag is not given.
+ * The offline demo's lighter defaults: its synthetic series need less history, fewer epochs and
+ * no seed averaging to show the whole job in minutes. Each applies only where the setting or flag
+ * is not given.
  */
-export const DEMO_PROFILE = { trainDays: 365, tftMaxEpochs: 5 } as const;
+export const DEMO_PROFILE = { trainDays: 365, tftMaxEpochs: 5, xgbSeeds: 1 } as const;
 
 /** True when the pipeline will ingest the offline synthetic demo data. */
 export function readsDemoData(config: Config, options: PipelineOptions): boolean {
@@ -58,7 +59,13 @@ export function pipelineRequest(
     backtestWeeks: integerOption(options.backtestWeeks, '--backtest-weeks') ?? config.BACKTEST_WEEKS,
     seed: config.SEED,
     ...(options.asOf !== undefined ? { asOf: instantOption(options.asOf, '--as-of') } : {}),
-    params: demo ? { ...params, tft: { maxEpochs: DEMO_PROFILE.tftMaxEpochs, ...params.tft } } : params,
+    params: demo
+      ? {
+          ...params,
+          tft: { maxEpochs: DEMO_PROFILE.tftMaxEpochs, ...params.tft },
+          xgb: { seeds: DEMO_PROFILE.xgbSeeds, ...params.xgb },
+        }
+      : params,
     ingest:
       options.ingest === false
         ? false
@@ -78,7 +85,8 @@ export async function pipelineAction(ctx: CommandContext, options: PipelineOptio
     ctx.out.info(
       'data: SYNTHETIC DEMO DATA made by dcgrid (offline; not measurements). ' +
         `Lighter demo defaults: ${request.trainHours / 24} training days, TFT at most ` +
-        `${String((request.params?.tft as { maxEpochs?: number } | undefined)?.maxEpochs)} epochs. ` +
+        `${String((request.params?.tft as { maxEpochs?: number } | undefined)?.maxEpochs)} epochs, XGBoost ` +
+        `${String((request.params?.xgb as { seeds?: number } | undefined)?.seeds)} seed(s). ` +
         'Real data: --raw-dir <folder> or --download, in a fresh --home.',
     );
   }
