@@ -27,6 +27,15 @@ export interface PipelineOptions {
  */
 export const DEMO_PROFILE = { trainDays: 365, tftMaxEpochs: 5, xgbSeeds: 1 } as const;
 
+/** The ensemble's XGBoost member gets the demo's seed count too, unless its parameters say otherwise. */
+function demoEnsembleParams(given: Record<string, unknown> | undefined): Record<string, unknown> {
+  const members = (given?.memberParams ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  return {
+    ...given,
+    memberParams: { ...members, xgb: { seeds: DEMO_PROFILE.xgbSeeds, ...members.xgb } },
+  };
+}
+
 /** True when the pipeline will ingest the offline synthetic demo data. */
 export function readsDemoData(config: Config, options: PipelineOptions): boolean {
   return options.ingest !== false && !options.download && config.DCGRID_RAW_DIR === undefined;
@@ -64,6 +73,7 @@ export function pipelineRequest(
           ...params,
           tft: { maxEpochs: DEMO_PROFILE.tftMaxEpochs, ...params.tft },
           xgb: { seeds: DEMO_PROFILE.xgbSeeds, ...params.xgb },
+          ensemble: demoEnsembleParams(params.ensemble),
         }
       : params,
     ingest:
