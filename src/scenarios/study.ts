@@ -288,6 +288,16 @@ export async function listStudies(
   }));
 }
 
+/** jsonb keeps object keys in its own order: the input sources go back to the replay's column order. */
+function inReplayOrder(results: StudyResults): StudyResults {
+  if (results.inputs === undefined) return results;
+  const sources = results.inputs.sources;
+  const ordered = Object.fromEntries(
+    SCENARIO_COLUMNS.filter((c) => c in sources).map((c) => [c, sources[c]]),
+  ) as InputSources;
+  return { ...results, inputs: { ...results.inputs, sources: ordered } };
+}
+
 export async function getStudy(store: Store, id: number): Promise<StoredStudy> {
   const row = await store.db
     .selectFrom('dcgrid.scenario_studies')
@@ -305,7 +315,7 @@ export async function getStudy(store: Store, id: number): Promise<StoredStudy> {
     name: row.name,
     region: row.region,
     definition: parsed<StudyDefinition>(row.definition),
-    results: parsed<StudyResults>(row.results),
+    results: inReplayOrder(parsed<StudyResults>(row.results)),
     settings: parsed<ReplaySettings>(row.settings),
   };
 }

@@ -293,6 +293,7 @@ describe('dashboard in Chromium', () => {
       Object.values(study.results.inputs.sources).reduce((n, spans) => n + spans.length, 0),
     );
     await expect(page.locator('[data-table="sources"]').textContent()).resolves.toContain('snaive168');
+    await expect(sourceRows.first().locator('td').first().textContent()).resolves.toBe('demand_mw');
     const download = page.waitForEvent('download');
     await page.click(`button[data-csv="scenarios-${made.id}-summary"]`);
     const csv = (await readFile((await (await download).path())!, 'utf8')).trim().split('\r\n');

@@ -7,6 +7,7 @@
  */
 import { PALETTE, REGION_LABELS, REGIONS, type Region } from '../api/catalog.js';
 import {
+  fetchReport,
   fetchStudies,
   fetchStudy,
   postStudy,
@@ -58,6 +59,19 @@ const COLUMNS: Array<{
   },
 ];
 
+const INPUT_ORDER = [
+  'demand_mw',
+  'wind_mw',
+  'solar_mw',
+  'price_eur_mwh',
+  'co2_intensity',
+  'snsp',
+  'ic_ewic_mw',
+  'ic_moyle_mw',
+  'ic_greenlink_mw',
+  'dc_load_mw',
+];
+
 const toDate = (t: number | string) => new Date(t).toISOString().slice(0, 10);
 
 function studyList(studies: Awaited<ReturnType<typeof fetchStudies>>, current: number | null): HTMLElement {
@@ -84,9 +98,12 @@ function field(label: string, name: string, attrs: Record<string, string | numbe
   return h('label', { class: 'field' }, h('span', {}, label), h('input', { name, ...attrs }));
 }
 
-/** A study form: one scenario per profile ticked, all of the same size. */
-function studyForm(ctx: ViewContext, status: HTMLElement): HTMLFormElement {
-  const today = Math.floor(Date.now() / DAY) * DAY;
+/**
+ * A study form: one scenario per profile ticked, all of the same size. The dates start at the week
+ * before and the week after the end of the stored data (`dataEnd`), where the forecasts are.
+ */
+function studyForm(ctx: ViewContext, status: HTMLElement, dataEnd: number): HTMLFormElement {
+  const today = Math.floor(dataEnd / DAY) * DAY;
   const form = h(
     'form',
     { class: 'controls', 'aria-label': 'new study', novalidate: true, 'data-form': 'study' },
@@ -106,7 +123,7 @@ function studyForm(ctx: ViewContext, status: HTMLElement): HTMLFormElement {
         ),
       ),
       field('From', 'from', { type: 'date', value: toDate(today - 7 * DAY), required: true }),
-      field('To', 'to', { type: 'date', value: toDate(today), required: true }),
+      field('To', 'to', { type: 'date', value: toDate(today + 7 * DAY), required: true }),
     ),
     h(
       'fieldset',
@@ -276,7 +293,15 @@ function summaryTable(study: Study): HTMLElement {
 function inputsSection(study: Study): HTMLElement | null {
   const inputs = study.results.inputs;
   if (!inputs) return null;
-  const rows = Object.entries(inputs.sources).flatMap(([input, spans]) =>
+  // The stored JSON does not keep the inputs' order: the replay's order, then any other.
+  const order = (input: string) => {
+    const i = INPUT_ORDER.indexOf(input);
+    return i < 0 ? INPUT_ORDER.length : i;
+  };
+  const entries = Object.entries(inputs.sources).sort(
+    ([a], [b]) => order(a) - order(b) || a.localeCompare(b),
+  );
+  const rows = entries.flatMap(([input, spans]) =>
     spans.map((s) => [
       input,
       fmtHour(s.from),
@@ -369,12 +394,20 @@ export const scenariosView: View = {
     const idText = ctx.params.get('study');
     const id = idText !== null && /^\d+$/.test(idText) ? Number(idText) : null;
     const measure = pick(ctx.params, 'measure', MEASURES, 'stress');
-    const [studies, panel] = await Promise.all([
+    const [studies, panel, dataEnd] = await Promise.all([
       fetchStudies(ctx.signal).then(
         (list) => studyList(list, id),
         (error: unknown) => errorBox('The stored studies could not be loaded', error),
       ),
       id === null ? Promise.resolve(null) : studyPanel(ctx, id, measure),
+      // Where the stored data end (the form's default dates); now when the report is unavailable.
+      fetchReport(ctx.signal).then(
+        (report) => {
+          const ends = report.features.flatMap((f) => (f.to ? [Date.parse(f.to)] : []));
+          return ends.length > 0 ? Math.max(...ends) : Date.now();
+        },
+        () => Date.now(),
+      ),
     ]);
     const status = h('div', { 'aria-live': 'polite' });
     body.replaceChildren(
@@ -389,7 +422,7 @@ export const scenariosView: View = {
         h('code', {}, 'dcgrid scenario run --from DATE --to DATE --add-mw 500 --profile flat,flexible'),
         ' (docs/SCENARIOS.md).',
       ),
-      studyForm(ctx, status),
+      studyForm(ctx, status, dataEnd),
       status,
     );
   },
