@@ -300,6 +300,12 @@ describe('dashboard in Chromium', () => {
     expect(csv).toHaveLength(4);
     expect(csv[2]!.startsWith('flat,flat,500,')).toBe(true);
     await shot(page, 'scenarios');
+    // At tablet width the wide table scrolls inside its own box, not the page.
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await expect(
+      page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+    ).resolves.toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1366, height: 900 });
     await choose(page, 'measure', 'netload');
     await expect(page.locator(`figure[data-chart="scenarios-${made.id}-netload"]`).count()).resolves.toBe(1);
 
