@@ -240,15 +240,20 @@ export function registerScenario(program: Command): void {
     .command('show <id>')
     .description('a stored study with its results')
     .option('--csv <file>', 'write the side-by-side summary as CSV')
-    .action((id: string, options: { csv?: string }, command: Command) =>
+    .option(
+      '--sources-csv <file>',
+      'write which hours of which input came from observations, forecasts or the fallback',
+    )
+    .action((id: string, options: { csv?: string; sourcesCsv?: string }, command: Command) =>
       runCommand(command, async (ctx) => {
         const n = Number(id);
         if (!Number.isInteger(n) || n < 1) {
           throw new DcgridError(ErrorCodes.CONFIG_INVALID, `scenario show: "${id}" is not a study id`);
         }
-        const { getStudy, summaryCsv } = await scenarios();
+        const { getStudy, summaryCsv, sourcesCsv } = await scenarios();
         const study = await getStudy(await ctx.store(), n);
         await writeOut(ctx, options.csv, () => summaryCsv(study.results), 'summary');
+        await writeOut(ctx, options.sourcesCsv, () => sourcesCsv(study.results), 'input sources');
         ctx.out.result(study, () =>
           printResults(
             ctx,
