@@ -96,6 +96,8 @@ describe('a study on the forecast horizon', () => {
     expect(flat!.stressP99!).toBeGreaterThan(saved.results.baseline.summary.stressP99!);
     expect(flat!.costEur).toBeGreaterThan(0);
     expect(flex!.flex!.shiftedMwh).toBeGreaterThan(0);
+    // The pessimistic path: the baseline and both scenarios again.
+    expect(inputs.tight!.map((t) => t.name)).toEqual(['baseline', 'flat', 'flex']);
     const check = inputs.stressForecast!;
     expect(check.hours).toBe(168);
     expect(Number.isFinite(check.meanAbsDiff)).toBe(true);
@@ -117,6 +119,13 @@ describe('a study on the forecast horizon', () => {
       });
       expect(compared).toBe(168);
     }
+    // The pessimistic path reads the demand forecast's P90, the fallback inputs unchanged.
+    const demand = (await latestChampionForecast(store, 'IE', 'demand_mw'))!;
+    demand.ts.forEach((t, i) => {
+      const h = Math.round((t - frame.ts[0]!) / HOUR_MS);
+      if (h < frame.ts.length) expect(input.tight!.columns.demand_mw[h]).toBe(demand.p90[i]);
+    });
+    expect(input.tight!.columns.wind_mw).toEqual(frame.columns.wind_mw);
     // Fallback: the value of the same hour a week earlier.
     for (let h = start; h < frame.ts.length; h++) {
       expect(frame.columns.wind_mw[h]).toBe(frame.columns.wind_mw[h - 168]);

@@ -50,6 +50,13 @@ describe('forecast-horizon inputs', () => {
     expect(Number.isNaN(padded.columns.demand_mw[first]!)).toBe(true);
   });
 
+  it('takes the quantile asked for, P50 where the forecast has none', () => {
+    const partial = { ...demand, p90: demand.p90.map((v, i) => (i === 0 ? null : v)) };
+    const { frame: filled } = fillHorizon(padded, observedTo, { demand_mw: partial }, { demand_mw: 'p90' });
+    expect(filled.columns.demand_mw[3 * WEEK]).toBe(1000);
+    expect(filled.columns.demand_mw[3 * WEEK + 1]).toBe(1100);
+  });
+
   it('never fills from values that were not observed, nor from an input silent for over a week', () => {
     const gappy = padFrame(observed, T0, observedTo + WEEK * HOUR_MS);
     gappy.columns.wind_mw[3 * WEEK - 1 - WEEK + 1] = Number.NaN; // the hour a week before the first horizon hour

@@ -26,6 +26,22 @@ export const FORECASTABLE_COLUMNS = SCENARIO_COLUMNS.filter((c) =>
   (FORECAST_TARGETS as readonly string[]).includes(c),
 );
 
+export type Quantile = 'p10' | 'p50' | 'p90';
+
+/**
+ * The "tight" path: each forecast input at its stress-raising quantile (more demand, less wind and
+ * solar, dearer and dirtier energy). A pessimistic bound on the horizon, not a joint quantile:
+ * the inputs' errors are not all at their worst in the same hour.
+ */
+export const TIGHT_QUANTILES: Partial<Record<ScenarioColumn, Quantile>> = {
+  demand_mw: 'p90',
+  wind_mw: 'p10',
+  solar_mw: 'p10',
+  price_eur_mwh: 'p90',
+  co2_intensity: 'p90',
+  dc_load_mw: 'p90',
+};
+
 /** A champion's latest forecast of one input, hour by hour. */
 export interface InputForecast {
   model: string;
@@ -94,6 +110,8 @@ export function fillHorizon(
   frame: ScenarioFrame,
   observedTo: number,
   forecasts: Partial<Record<ScenarioColumn, InputForecast>>,
+  /** Which quantile of each input's forecast to use (default P50; a missing P10/P90 falls back to it). */
+  quantiles: Partial<Record<ScenarioColumn, Quantile>> = {},
 ): FilledFrame {
   const n = frame.ts.length;
   const first = frame.ts[0] ?? observedTo;
@@ -116,7 +134,7 @@ export function fillHorizon(
         const h = Math.round((t - first) / HOUR_MS);
         const p50 = forecast.p50[i];
         if (h < from || h >= n || !Number.isNaN(values[h]!) || p50 === null || p50 === undefined) return;
-        values[h] = p50;
+        values[h] = forecast[quantiles[column] ?? 'p50'][i] ?? p50;
         label[h] = { source: 'forecast', forecast };
       });
     }

@@ -16,6 +16,7 @@ import {
   fillHorizon,
   padFrame,
   sourceSpans,
+  TIGHT_QUANTILES,
   type FilledFrame,
   type InputForecast,
   type InputSources,
@@ -38,6 +39,14 @@ export interface StoredOutcome {
   daily: Array<Omit<DailyPoint, 'day'> & { day: string }>;
 }
 
+export interface TightSummary {
+  name: string;
+  hoursAboveThreshold: number;
+  peakNetLoadMw: number | null;
+  stressP99: number | null;
+  costEur: number;
+}
+
 export interface StudyResults {
   alertThreshold: number;
   /** The hours of the period that had stored features. */
@@ -52,6 +61,11 @@ export interface StudyResults {
     sources: InputSources;
     /** The recomputed baseline beside the stress_score champion's own forecast, on horizon hours. */
     stressForecast: StressForecastCheck | null;
+    /**
+     * The study again with the forecast inputs at their stress-raising quantiles (demand P90, wind
+     * and solar P10, price and CO2 P90): a pessimistic bound; null without any input forecast.
+     */
+    tight?: TightSummary[] | null;
   };
 }
 
@@ -129,6 +143,8 @@ export interface StudyFrame {
   observedTo: number;
   /** The stress_score champion's latest forecast, when the study reaches the horizon. */
   stressForecast?: InputForecast;
+  /** The same frame with the forecast inputs at their stress-raising quantiles (TIGHT_QUANTILES). */
+  tight?: ScenarioFrame;
 }
 
 /**
@@ -173,10 +189,15 @@ export async function loadStudyFrame(store: Store, study: StudyDefinition): Prom
   }
   frame = padFrame(frame, frame.ts[0]!, study.to);
   const stressForecast = await latestChampionForecast(store, study.region, 'stress_score');
+  const tight =
+    Object.keys(forecasts).length > 0
+      ? fillHorizon(frame, observedTo, forecasts, TIGHT_QUANTILES).frame
+      : undefined;
   return {
     ...fillHorizon(frame, observedTo, forecasts),
     observedTo,
     ...(stressForecast ? { stressForecast } : {}),
+    ...(tight ? { tight } : {}),
   };
 }
 
@@ -187,7 +208,7 @@ function stored(outcome: StudyOutcome['baseline']): StoredOutcome {
   };
 }
 
-export function studyResults(outcome: StudyOutcome, input?: StudyFrame): StudyResults {
+export function studyResults(outcome: StudyOutcome, input?: StudyFrame, tight?: StudyOutcome): StudyResults {
   const first = outcome.ts[0] ?? 0;
   const last = outcome.ts[outcome.ts.length - 1] ?? first;
   const to = last + HOUR_MS;
@@ -210,6 +231,16 @@ export function studyResults(outcome: StudyOutcome, input?: StudyFrame): StudyRe
       horizonHours > 0 && input.stressForecast
         ? compareStressForecast(onHorizon, baselineOnHorizon, input.stressForecast)
         : null,
+    tight:
+      tight === undefined
+        ? null
+        : [tight.baseline, ...tight.scenarios].map(({ summary: s }) => ({
+            name: s.name,
+            hoursAboveThreshold: s.hoursAboveThreshold,
+            peakNetLoadMw: s.peakNetLoadMw,
+            stressP99: s.stressP99,
+            costEur: s.costEur,
+          })),
   };
   return results;
 }
@@ -228,7 +259,8 @@ export async function runStudy(
   const started = performance.now();
   const input = await loadStudyFrame(store, study);
   const outcome = evaluateStudy(input.frame, study, settings);
-  const results = studyResults(outcome, input);
+  const tight = input.tight ? evaluateStudy(input.tight, study, settings) : undefined;
+  const results = studyResults(outcome, input, tight);
   const row = await store.db
     .insertInto('dcgrid.scenario_studies')
     .values({

@@ -269,7 +269,11 @@ describe('dashboard in Chromium', () => {
       results: {
         baseline: { summary: Summary };
         scenarios: Array<{ summary: Summary }>;
-        inputs: { horizonHours: number; sources: Record<string, Array<{ source: string }>> };
+        inputs: {
+          horizonHours: number;
+          sources: Record<string, Array<{ source: string }>>;
+          tight: Array<{ hoursAboveThreshold: number }>;
+        };
       };
     }>(`/api/scenarios/${made.id}`);
     const rows = [study.results.baseline, ...study.results.scenarios].map((o) => o.summary);
@@ -288,6 +292,11 @@ describe('dashboard in Chromium', () => {
     await expect(chart.getAttribute('data-points')).resolves.toBe('14');
     await expect(chart.locator('.chart-key').textContent()).resolves.toContain('forecast horizon');
     expect(study.results.inputs.horizonHours).toBe(168);
+    for (const [row, t] of study.results.inputs.tight.entries()) {
+      await expect(
+        page.locator(`[data-value="tight-${row}-hours_above_threshold"]`).textContent(),
+      ).resolves.toBe(fmtNumber(t.hoursAboveThreshold, 0));
+    }
     const sourceRows = page.locator('[data-table="sources"] tbody tr');
     expect(await sourceRows.count()).toBe(
       Object.values(study.results.inputs.sources).reduce((n, spans) => n + spans.length, 0),

@@ -143,6 +143,16 @@ function printResults(ctx: CommandContext, title: string, results: StudyResults)
     }
     ctx.out.info(`  ${input}: ${[...parts].map(([k, h]) => `${h} h ${k}`).join(', ')}`);
   }
+  if (inputs.tight) {
+    ctx.out.info(
+      '  with the forecast inputs at their stress-raising quantiles (demand P90, wind and solar P10, price and CO2 P90):',
+    );
+    for (const t of inputs.tight) {
+      ctx.out.info(
+        `    ${t.name}: ${t.hoursAboveThreshold} h >= threshold, stress P99 ${round(t.stressP99) ?? '-'}, peak net load ${round(t.peakNetLoadMw, 0) ?? '-'} MW`,
+      );
+    }
+  }
   const check = inputs.stressForecast;
   if (check && check.meanAbsDiff !== null) {
     ctx.out.info(

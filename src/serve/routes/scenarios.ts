@@ -76,6 +76,22 @@ const inputs = z
       })
       .nullable()
       .describe("the recomputed baseline beside the stress_score champion's own forecast, on horizon hours"),
+    tight: z
+      .array(
+        z.object({
+          name: z.string(),
+          hoursAboveThreshold: z.number(),
+          peakNetLoadMw: nullableNumber,
+          stressP99: nullableNumber,
+          costEur: z.number(),
+        }),
+      )
+      .nullable()
+      .optional()
+      .describe(
+        'the baseline and each scenario again with the forecast inputs at their stress-raising quantiles ' +
+          '(demand P90, wind and solar P10, price and CO2 P90): a pessimistic bound, not a joint quantile',
+      ),
   })
   .optional()
   .describe('where the inputs came from (absent for studies stored before it was kept)');

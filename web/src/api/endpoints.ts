@@ -533,6 +533,13 @@ export interface Study {
         meanAbsDiff: number | null;
         withinP10P90: number | null;
       } | null;
+      tight?: Array<{
+        name: string;
+        hoursAboveThreshold: number;
+        peakNetLoadMw: number | null;
+        stressP99: number | null;
+        costEur: number;
+      }> | null;
     };
   };
 }

@@ -334,6 +334,32 @@ function inputsSection(study: Study): HTMLElement | null {
               : `; ${fmtNumber(check.withinP10P90 * 100, 0)} % of hours lie inside its P10-P90.`),
         )
       : null,
+    inputs.tight
+      ? h(
+          'div',
+          {},
+          h(
+            'p',
+            {},
+            'The same study with the forecast inputs at their stress-raising quantiles (demand P90, wind and solar P10, price and CO2 P90): a pessimistic bound, not a joint quantile.',
+          ),
+          table(
+            ['scenario', 'h ≥ threshold', 'stress P99', 'peak net load MW', 'cost EUR'],
+            inputs.tight.map((t, row) => [
+              t.name,
+              h(
+                'span',
+                { 'data-value': `tight-${row}-hours_above_threshold` },
+                fmtNumber(t.hoursAboveThreshold, 0),
+              ),
+              fmtNumber(t.stressP99, 2),
+              fmtNumber(t.peakNetLoadMw, 0),
+              fmtNumber(t.costEur, 0),
+            ]),
+            { 'aria-label': 'pessimistic inputs', 'data-table': 'tight' },
+          ),
+        )
+      : null,
     table(['input', 'from (UTC)', 'to (UTC)', 'hours', 'source', 'forecast'], rows, {
       'aria-label': 'inputs used',
       'data-table': 'sources',
