@@ -42,7 +42,7 @@ const store = await openStore(config);
 try {
   const full = study([flat, flexible]);
   const t0 = performance.now();
-  const frame = await loadStudyFrame(store, full);
+  const { frame } = await loadStudyFrame(store, full);
   const loadSeconds = (performance.now() - t0) / 1000;
   const outcome = evaluateStudy(frame, full, settings);
   console.log(

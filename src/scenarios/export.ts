@@ -88,3 +88,14 @@ export function hourlyCsv(outcome: StudyOutcome): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** Which hours of which input came from where (studies that kept it; empty otherwise). */
+export function sourcesCsv(results: StudyResults): string {
+  const lines = ['input,from,to,hours,source,model,version,origin'];
+  for (const [input, spans] of Object.entries(results.inputs?.sources ?? {})) {
+    for (const s of spans) {
+      lines.push([input, s.from, s.to, s.hours, s.source, s.model, s.version, s.origin].map(cell).join(','));
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

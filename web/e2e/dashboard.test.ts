@@ -1,6 +1,6 @@
 /**
  * The dashboard in a real browser (Debian's Chromium) against the real API on a store filled by the
- * real ingest and pipeline code: every view, every picker, the advisor form, what is drawn (series,
+ * real ingest and pipeline code: every view, every picker, the advisor and scenario forms, what is drawn (series,
  * band, highlighted window, on the canvas itself), numbers in the page against the API's answers,
  * an error message when an API call fails, tablet width, the keyboard. Screenshots of every view go
  * to web/test-output/ (gitignored), for a person to look at.
@@ -10,7 +10,11 @@ import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../../src/serve/test-support/api.js';
-import { createServedStore, type ServedStore } from '../../src/serve/test-support/served-store.js';
+import {
+  createServedStore,
+  FIXTURE_TO,
+  type ServedStore,
+} from '../../src/serve/test-support/served-store.js';
 import { fmtNumber } from '../src/lib/format.js';
 import { launchBrowser, type Browser } from './browser.js';
 import { buildDashboard } from './build.js';
@@ -224,6 +228,107 @@ describe('dashboard in Chromium', () => {
     );
     expect(await pixels(page, chart, CHOSEN)).toBeGreaterThan(200);
     await shot(page, 'advisor');
+    await page.close();
+  });
+
+  it('scenarios: a stored study opens with the API numbers, chart and input sources; the form runs a new one', async () => {
+    const day = 24 * 3_600_000;
+    const date = (t: number) => new Date(t).toISOString().slice(0, 10);
+    // A week of history and the week the champions forecast: the horizon's inputs are labelled.
+    const made = await api<{ id: number }>('/api/scenarios', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'e2e study',
+        region: 'IE',
+        from: date(FIXTURE_TO - 7 * day),
+        to: date(FIXTURE_TO + 7 * day),
+        scenarios: [
+          { name: 'flat', addMw: 500 },
+          { name: 'flex', addMw: 500, profile: { kind: 'flexible', share: 0.2, maxShiftH: 24 } },
+        ],
+      }),
+    });
+    const page = await browser.context.newPage();
+    await open(page, '#/scenarios');
+    const link = page.locator(`[data-table="studies"] a[href="#/scenarios?study=${made.id}"]`);
+    await link.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((id) => location.hash.includes(`study=${id}`), made.id);
+    await settle(page);
+    interface Summary {
+      name: string;
+      hoursAboveThreshold: number;
+      peakNetLoadMw: number | null;
+      stressP99: number | null;
+      costEur: number;
+      carbonT: number;
+      flex: { shiftedMwh: number; savedCostEur: number } | null;
+    }
+    const study = await api<{
+      results: {
+        baseline: { summary: Summary };
+        scenarios: Array<{ summary: Summary }>;
+        inputs: {
+          horizonHours: number;
+          sources: Record<string, Array<{ source: string }>>;
+          tight: Array<{ hoursAboveThreshold: number }>;
+        };
+      };
+    }>(`/api/scenarios/${made.id}`);
+    const rows = [study.results.baseline, ...study.results.scenarios].map((o) => o.summary);
+    const shown = (row: number, key: string) => page.locator(`[data-value="${row}-${key}"]`).textContent();
+    for (const [row, s] of rows.entries()) {
+      await expect(shown(row, 'hours_above_threshold')).resolves.toBe(fmtNumber(s.hoursAboveThreshold, 0));
+      await expect(shown(row, 'peak_net_load_mw')).resolves.toBe(fmtNumber(s.peakNetLoadMw, 0));
+      await expect(shown(row, 'stress_p99')).resolves.toBe(fmtNumber(s.stressP99, 2));
+      await expect(shown(row, 'cost_eur')).resolves.toBe(fmtNumber(s.costEur, 0));
+      await expect(shown(row, 'carbon_t')).resolves.toBe(fmtNumber(s.carbonT, 0));
+      await expect(shown(row, 'flex_shifted_mwh')).resolves.toBe(fmtNumber(s.flex?.shiftedMwh ?? null, 0));
+    }
+    expect(rows[2]!.flex!.shiftedMwh).toBeGreaterThan(0);
+    const chart = page.locator(`figure[data-chart="scenarios-${made.id}-stress"]`);
+    await expect(chart.getAttribute('data-series')).resolves.toBe('baseline,flat,flex');
+    await expect(chart.getAttribute('data-points')).resolves.toBe('14');
+    await expect(chart.locator('.chart-key').textContent()).resolves.toContain('forecast horizon');
+    expect(study.results.inputs.horizonHours).toBe(168);
+    for (const [row, t] of study.results.inputs.tight.entries()) {
+      await expect(
+        page.locator(`[data-value="tight-${row}-hours_above_threshold"]`).textContent(),
+      ).resolves.toBe(fmtNumber(t.hoursAboveThreshold, 0));
+    }
+    const sourceRows = page.locator('[data-table="sources"] tbody tr');
+    expect(await sourceRows.count()).toBe(
+      Object.values(study.results.inputs.sources).reduce((n, spans) => n + spans.length, 0),
+    );
+    await expect(page.locator('[data-table="sources"]').textContent()).resolves.toContain('snaive168');
+    await expect(sourceRows.first().locator('td').first().textContent()).resolves.toBe('demand_mw');
+    const download = page.waitForEvent('download');
+    await page.click(`button[data-csv="scenarios-${made.id}-summary"]`);
+    const csv = (await readFile((await (await download).path())!, 'utf8')).trim().split('\r\n');
+    expect(csv).toHaveLength(4);
+    expect(csv[2]!.startsWith('flat,flat,500,')).toBe(true);
+    await shot(page, 'scenarios');
+    // At tablet width the wide table scrolls inside its own box, not the page.
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await expect(
+      page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+    ).resolves.toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await choose(page, 'measure', 'netload');
+    await expect(page.locator(`figure[data-chart="scenarios-${made.id}-netload"]`).count()).resolves.toBe(1);
+
+    // The form: one flat scenario on history; its answer opens as the new study.
+    await page.fill('input[name="name"]', 'from the form');
+    await page.fill('input[name="from"]', date(FIXTURE_TO - 14 * day));
+    await page.fill('input[name="to"]', date(FIXTURE_TO - 7 * day));
+    await page.fill('input[name="addMw"]', '300');
+    await page.uncheck('input[name="flexible"]');
+    await page.click('form[data-form="study"] button[type="submit"]');
+    await page.waitForFunction((id) => /study=(\d+)/.exec(location.hash)?.[1] !== String(id), made.id);
+    await settle(page);
+    await expect(page.locator('[data-study] h2').first().textContent()).resolves.toContain('from the form');
+    await expect(page.locator('[data-value="horizon"]').textContent()).resolves.toContain('history');
     await page.close();
   });
 

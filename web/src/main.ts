@@ -10,6 +10,7 @@ import { forecastView } from './views/forecast.js';
 import { modelsView } from './views/models.js';
 import { overviewView } from './views/overview.js';
 import { qualityView } from './views/quality.js';
+import { scenariosView } from './views/scenarios.js';
 import { stressView } from './views/stress.js';
 import type { View } from './views/view.js';
 
@@ -18,6 +19,7 @@ const views: Record<ViewName, View> = {
   forecast: forecastView,
   stress: stressView,
   advisor: advisorView,
+  scenarios: scenariosView,
   models: modelsView,
   quality: qualityView,
 };

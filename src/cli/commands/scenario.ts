@@ -21,6 +21,7 @@ interface RunOptions {
   rampTo?: string;
   csv?: string;
   hourlyCsv?: string;
+  sourcesCsv?: string;
 }
 
 const PROFILES = ['flat', 'diurnal', 'flexible'] as const;
@@ -128,6 +129,40 @@ function printResults(ctx: CommandContext, title: string, results: StudyResults)
     `period with data ${results.covered.from} .. ${results.covered.to}; alert threshold ${results.alertThreshold} (STRESS_ALERT_THRESHOLD)`,
   );
   ctx.out.table([results.baseline, ...results.scenarios].map((o) => summaryRow(o.summary)));
+  const inputs = results.inputs;
+  if (inputs === undefined || inputs.horizonHours === 0) return;
+  ctx.out.info(
+    `${inputs.horizonHours} h of the period are on the forecast horizon (observed data end at ${inputs.observedTo}); inputs by source:`,
+  );
+  for (const [input, spans] of Object.entries(inputs.sources)) {
+    const parts = new Map<string, number>();
+    for (const s of spans) {
+      const key =
+        s.source === 'forecast' ? `forecast (${s.model} v${s.version}, origin ${s.origin})` : s.source;
+      parts.set(key, (parts.get(key) ?? 0) + s.hours);
+    }
+    ctx.out.info(`  ${input}: ${[...parts].map(([k, h]) => `${h} h ${k}`).join(', ')}`);
+  }
+  if (inputs.tight) {
+    ctx.out.info(
+      '  with the forecast inputs at their stress-raising quantiles (demand P90, wind and solar P10, price and CO2 P90):',
+    );
+    for (const t of inputs.tight) {
+      ctx.out.info(
+        `    ${t.name}: ${t.hoursAboveThreshold} h >= threshold, stress P99 ${round(t.stressP99) ?? '-'}, peak net load ${round(t.peakNetLoadMw, 0) ?? '-'} MW`,
+      );
+    }
+  }
+  const check = inputs.stressForecast;
+  if (check && check.meanAbsDiff !== null) {
+    ctx.out.info(
+      `  baseline stress recomputed from these inputs vs the stress_score champion's forecast (${check.model} v${check.version}), ${check.hours} h: ` +
+        `mean |difference| ${check.meanAbsDiff.toFixed(2)}` +
+        (check.withinP10P90 === null
+          ? ''
+          : `, ${(check.withinP10P90 * 100).toFixed(0)} % of hours inside its P10-P90`),
+    );
+  }
 }
 
 async function writeOut(ctx: CommandContext, file: string | undefined, text: () => string, what: string) {
@@ -139,11 +174,14 @@ async function writeOut(ctx: CommandContext, file: string | undefined, text: () 
 export function registerScenario(program: Command): void {
   const scenario = program
     .command('scenario')
-    .description('capacity planning: replay stored history with added data-centre load (docs/SCENARIOS.md)');
+    .description(
+      'capacity planning: replay stored history or the forecast horizon with added data-centre load (docs/SCENARIOS.md)',
+    );
   scenario
     .command('run')
     .description(
-      'replay a period of stored history for the region with added data-centre load, beside the baseline: ' +
+      'replay a period of stored history (or of the forecast horizon, after the last observed hour) for the region ' +
+        'with added data-centre load, beside the baseline: ' +
         'stress bands, hours above the alert threshold, peak net load, stress P50/P90/P99, energy, cost, carbon; stored for later',
     )
     .option('--file <study.json>', 'a study with several scenarios (format: docs/SCENARIOS.md)')
@@ -159,9 +197,13 @@ export function registerScenario(program: Command): void {
     .option('--ramp-to <date>', 'and is at full size from here')
     .option('--csv <file>', 'write the side-by-side summary as CSV')
     .option('--hourly-csv <file>', 'write the hourly replay (added MW, net load, stress per scenario) as CSV')
+    .option(
+      '--sources-csv <file>',
+      'write which hours of which input came from observations, forecasts or the fallback',
+    )
     .action((options: RunOptions, command: Command) =>
       runCommand(command, async (ctx) => {
-        const { parseStudy, runStudy, summaryCsv, hourlyCsv } = await scenarios();
+        const { parseStudy, runStudy, summaryCsv, hourlyCsv, sourcesCsv } = await scenarios();
         const input =
           options.file !== undefined
             ? await studyFromFile(options.file)
@@ -180,6 +222,7 @@ export function registerScenario(program: Command): void {
         task.done(`${outcome.ts.length} hours in ${seconds.toFixed(2)} s`);
         await writeOut(ctx, options.csv, () => summaryCsv(saved.results), 'summary');
         await writeOut(ctx, options.hourlyCsv, () => hourlyCsv(outcome), 'hourly replay');
+        await writeOut(ctx, options.sourcesCsv, () => sourcesCsv(saved.results), 'input sources');
         ctx.out.result({ ...saved, seconds }, () => {
           printResults(
             ctx,
@@ -207,15 +250,20 @@ export function registerScenario(program: Command): void {
     .command('show <id>')
     .description('a stored study with its results')
     .option('--csv <file>', 'write the side-by-side summary as CSV')
-    .action((id: string, options: { csv?: string }, command: Command) =>
+    .option(
+      '--sources-csv <file>',
+      'write which hours of which input came from observations, forecasts or the fallback',
+    )
+    .action((id: string, options: { csv?: string; sourcesCsv?: string }, command: Command) =>
       runCommand(command, async (ctx) => {
         const n = Number(id);
         if (!Number.isInteger(n) || n < 1) {
           throw new DcgridError(ErrorCodes.CONFIG_INVALID, `scenario show: "${id}" is not a study id`);
         }
-        const { getStudy, summaryCsv } = await scenarios();
+        const { getStudy, summaryCsv, sourcesCsv } = await scenarios();
         const study = await getStudy(await ctx.store(), n);
         await writeOut(ctx, options.csv, () => summaryCsv(study.results), 'summary');
+        await writeOut(ctx, options.sourcesCsv, () => sourcesCsv(study.results), 'input sources');
         ctx.out.result(study, () =>
           printResults(
             ctx,

@@ -64,8 +64,14 @@ describe('/api/scenarios on PGlite', () => {
       results: {
         baseline: { summary: { stressP99: number } };
         scenarios: Array<{ summary: { name: string; stressP99: number; flex: unknown } }>;
+        inputs: { horizonHours: number; sources: Record<string, Array<{ source: string; hours: number }>> };
       };
     };
+    // A period of history: every input observed, nothing on the forecast horizon.
+    expect(body.results.inputs.horizonHours).toBe(0);
+    expect(body.results.inputs.sources.demand_mw).toEqual([
+      expect.objectContaining({ source: 'observed', hours: 61 * 24 }),
+    ]);
     expect(body.results.scenarios.map((s) => s.summary.name)).toEqual(['flat', 'flex']);
     expect(body.results.scenarios[0]!.summary.stressP99).toBeGreaterThan(
       body.results.baseline.summary.stressP99,

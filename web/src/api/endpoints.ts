@@ -457,6 +457,120 @@ export async function postSchedule(request: ScheduleRequest, signal?: AbortSigna
   };
 }
 
+// ---- /api/scenarios (capacity-planning studies) ---------------------------------------------
+
+export interface StudyListItem {
+  id: number;
+  createdAt: string;
+  name: string;
+  region: Region;
+  from: string;
+  to: string;
+  scenarios: number;
+}
+
+export interface ScenarioSummary {
+  name: string;
+  profile: 'baseline' | 'flat' | 'diurnal' | 'flexible';
+  addMw: number;
+  hours: number;
+  bandHours: { normal: number; elevated: number; high: number; critical: number };
+  hoursAboveThreshold: number;
+  peakNetLoadMw: number | null;
+  stressP50: number | null;
+  stressP90: number | null;
+  stressP99: number | null;
+  meanRenewableShare: number | null;
+  meanDcShare: number | null;
+  addedEnergyMwh: number;
+  costEur: number;
+  pricedShare: number | null;
+  avgPriceEurMwh: number | null;
+  carbonT: number;
+  flex: {
+    shiftedMwh: number;
+    savedCostEur: number;
+    savedCarbonT: number;
+    fewerHoursAboveThreshold: number;
+  } | null;
+}
+
+export interface StudyOutcome {
+  summary: ScenarioSummary;
+  daily: Array<{ day: string; maxStress: number | null; peakNetLoadMw: number | null }>;
+}
+
+export interface InputSpan {
+  from: string;
+  to: string;
+  hours: number;
+  source: 'observed' | 'forecast' | 'seasonal-naive' | 'missing';
+  model?: string;
+  version?: number;
+  origin?: string;
+}
+
+export interface Study {
+  id: number;
+  createdAt: string;
+  name: string;
+  region: Region;
+  definition: { from: number; to: number };
+  results: {
+    alertThreshold: number;
+    covered: { from: string; to: string };
+    baseline: StudyOutcome;
+    scenarios: StudyOutcome[];
+    inputs?: {
+      observedTo: string;
+      horizonHours: number;
+      sources: Record<string, InputSpan[]>;
+      stressForecast: {
+        model: string;
+        version: number;
+        origin: string;
+        hours: number;
+        meanAbsDiff: number | null;
+        withinP10P90: number | null;
+      } | null;
+      tight?: Array<{
+        name: string;
+        hoursAboveThreshold: number;
+        peakNetLoadMw: number | null;
+        stressP99: number | null;
+        costEur: number;
+      }> | null;
+    };
+  };
+}
+
+export interface StudyRequest {
+  name: string;
+  region: Region;
+  from: string;
+  to: string;
+  scenarios: Array<{
+    name: string;
+    addMw: number;
+    profile:
+      | { kind: 'flat' }
+      | { kind: 'diurnal' }
+      | { kind: 'flexible'; share: number; maxShiftH: number; objective: 'stress' | 'price' | 'carbon' };
+  }>;
+}
+
+export async function fetchStudies(signal?: AbortSignal): Promise<StudyListItem[]> {
+  return (await getJson<{ studies: StudyListItem[] }>('/api/scenarios', { limit: 100 }, signal)).studies;
+}
+
+export function fetchStudy(id: number, signal?: AbortSignal): Promise<Study> {
+  return getJson<Study>(`/api/scenarios/${id}`, {}, signal);
+}
+
+export function postStudy(request: StudyRequest, signal?: AbortSignal): Promise<Study> {
+  return postJson<Study>('/api/scenarios', request, signal);
+}
+
 // ---- model details (XGBoost importance, TFT variable weights) -------------------------------
 
 export interface ModelDetails {

@@ -4,7 +4,7 @@
  * needs to serve only index.html at `/`.
  */
 
-export const VIEWS = ['overview', 'forecast', 'stress', 'advisor', 'models', 'quality'] as const;
+export const VIEWS = ['overview', 'forecast', 'stress', 'advisor', 'scenarios', 'models', 'quality'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 export interface Route {
