@@ -105,7 +105,8 @@ export function classifyFault(
   dataDir?: string,
 ): unknown {
   if (isDcgridError(error)) return error;
-  if (store?.kind === 'postgres' && isConnectionLost(error)) return connectionLostError(store.description, error);
+  if (store?.kind === 'postgres' && isConnectionLost(error))
+    return connectionLostError(store.description, error);
   const full = diskFullError(error, store, dataDir);
   return full ?? error;
 }

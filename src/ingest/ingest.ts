@@ -248,13 +248,12 @@ async function recordFailure(
   }
   const lost = connectionLostError(store.description, error, 'the ingest');
   try {
-    const id = await retryWhileDisconnected(() => saveReport(store, started, 'failed', request, report, lost));
+    const id = await retryWhileDisconnected(() =>
+      saveReport(store, started, 'failed', request, report, lost),
+    );
     return withNote(lost, `failed ingest report ${id} recorded`);
   } catch (problem) {
-    return withNote(
-      lost,
-      `the failed ingest report could not be recorded (${lossReason(problem)})`,
-    );
+    return withNote(lost, `the failed ingest report could not be recorded (${lossReason(problem)})`);
   }
 }
 

@@ -8,7 +8,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DcgridError, ErrorCodes, isDcgridError } from '../lib/errors.js';
 
-const SOCKET_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ENOTCONN', 'ETIMEDOUT']);
+const SOCKET_CODES = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ENOTCONN',
+  'ETIMEDOUT',
+]);
 /** SQLSTATEs of a server that is going away or not yet back: admin/crash shutdown, starting up. */
 const SERVER_CODES = new Set(['57P01', '57P02', '57P03']);
 const MESSAGES = [
@@ -32,11 +39,15 @@ function chain(error: unknown): unknown[] {
 
 /** True when `error` (or one of its causes) says the connection to the server is gone. */
 export function isConnectionLost(error: unknown): boolean {
-  if (isDcgridError(error, ErrorCodes.DATABASE) && (error as LostConnection).connectionLost === true) return true;
+  if (isDcgridError(error, ErrorCodes.DATABASE) && (error as LostConnection).connectionLost === true)
+    return true;
   return chain(error).some((e) => {
     if (typeof e !== 'object' || e === null) return false;
     const { code, message } = e as { code?: unknown; message?: unknown };
-    if (typeof code === 'string' && (SOCKET_CODES.has(code) || SERVER_CODES.has(code) || code.startsWith('08')))
+    if (
+      typeof code === 'string' &&
+      (SOCKET_CODES.has(code) || SERVER_CODES.has(code) || code.startsWith('08'))
+    )
       return true;
     return typeof message === 'string' && MESSAGES.some((pattern) => pattern.test(message));
   });
@@ -72,7 +83,8 @@ export function connectionLostError(description: string, error: unknown, doing?:
 /** The same error with a note appended to its one-line message (still E_DATABASE, still a lost connection). */
 export function withNote(error: DcgridError, note: string): DcgridError {
   const noted = new DcgridError(error.code, `${error.message}; ${note}`, {}, { cause: error.cause ?? error });
-  if ((error as Partial<LostConnection>).connectionLost === true) (noted as LostConnection).connectionLost = true;
+  if ((error as Partial<LostConnection>).connectionLost === true)
+    (noted as LostConnection).connectionLost = true;
   return noted;
 }
 
@@ -88,7 +100,10 @@ export interface RetryOptions {
  * at most `budgetMs`: for short bookkeeping writes after a lost connection (the failed report, the
  * run's end). Any other error, or the last one, is thrown.
  */
-export async function retryWhileDisconnected<T>(fn: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
+export async function retryWhileDisconnected<T>(
+  fn: () => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
   const deadline = Date.now() + (options.budgetMs ?? 20_000);
   let delay = options.delayMs ?? 250;
   for (;;) {

@@ -17,7 +17,8 @@ const REASONS: Record<string, string> = {
   EDQUOT: 'disk quota exceeded',
   '53100': 'no space left on the device',
 };
-const POSTGRES_DISK_FULL = /no space left on device|could not extend file|file too large|disk quota exceeded/i;
+const POSTGRES_DISK_FULL =
+  /no space left on device|could not extend file|file too large|disk quota exceeded/i;
 
 function chain(error: unknown): unknown[] {
   const out: unknown[] = [];
@@ -40,7 +41,9 @@ export function diskFullKind(error: unknown): { kind: string; path?: string } | 
     if (name === 'ErrnoError' && typeof errno === 'number' && EMSCRIPTEN_ERRNO[errno] !== undefined)
       return { kind: EMSCRIPTEN_ERRNO[errno] };
     if (typeof message === 'string' && POSTGRES_DISK_FULL.test(message)) {
-      return { kind: /file too large/i.test(message) ? 'EFBIG' : /quota/i.test(message) ? 'EDQUOT' : 'ENOSPC' };
+      return {
+        kind: /file too large/i.test(message) ? 'EFBIG' : /quota/i.test(message) ? 'EDQUOT' : 'ENOSPC',
+      };
     }
   }
   return undefined;

@@ -79,7 +79,10 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
   // Last resort when a test run dies before dispose(): an immediate stop, synchronously.
   const atExit = () => {
     const args = ['-D', data, '-m', 'immediate', 'stop'];
-    spawnSync(asRoot ? 'runuser' : join(bin, 'pg_ctl'), asRoot ? ['-u', 'postgres', '--', ctl, ...args] : args);
+    spawnSync(
+      asRoot ? 'runuser' : join(bin, 'pg_ctl'),
+      asRoot ? ['-u', 'postgres', '--', ctl, ...args] : args,
+    );
   };
   process.once('exit', atExit);
   await start();
