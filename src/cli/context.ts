@@ -80,10 +80,14 @@ export function describeError(error: unknown): string {
 export function describeThrown(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value !== 'object' || value === null) return String(value);
-  const { message, status, code, name } = value as Record<string, unknown>;
-  const parts = [name, code, status, message].filter(
-    (part): part is string | number => typeof part === 'string' || typeof part === 'number',
-  );
+  const { message, status, code, name, errno } = value as Record<string, unknown>;
+  const parts = [
+    name,
+    code,
+    typeof errno === 'number' ? `errno ${errno}` : undefined,
+    status,
+    message,
+  ].filter((part): part is string | number => typeof part === 'string' || typeof part === 'number');
   if (parts.length > 0) return `${parts.join(': ')}`;
   try {
     const json = JSON.stringify(value);

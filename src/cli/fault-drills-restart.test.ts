@@ -2,15 +2,16 @@
  * Fault drills, lost services: a private PostgreSQL server (initdb in a temporary folder, its own
  * port; src/store/test-support/private-cluster.ts) restarted in the middle of an ingest's bulk
  * COPY, of a pipeline run and of a `schedule` run; and an MLflow server (the stand-in) stopped in
- * the middle of `train`, on the embedded store.
+ * the middle of `train`; the embedded store's disk filling up during an ingest (a small tmpfs).
  *
  * The moment is made certain, not timed: a test-only trigger makes the command's session wait for
  * an advisory lock the test holds (inside the COPY, or while registering a model), the test waits
  * until the server shows that session waiting, and restarts the server then.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoRawDir } from '../sources/demo/generate.js';
@@ -228,47 +229,87 @@ describe.runIf(hasServer)('a PostgreSQL server restarted mid-run', () => {
     expect(exit.code).toBe(ExitCode.OK);
     expect(exit.stderr).not.toMatch(/\n\s+at /);
   }, 300_000);
-});
 
-describe('an MLflow server stopped mid-run (embedded store)', () => {
-  let server: MlflowStandIn | undefined;
-  let home = '';
-  beforeAll(async () => {
-    home = await mkdtemp(join(tmpdir(), 'dcgrid-drills-mlflow-'));
-    const raw = join(home, 'raw');
-    await writeDemoRawDir(raw, { from: Date.UTC(2024, 8, 1), to: Date.UTC(2024, 9, 15) });
-    ok(await runCliProcess(['--no-progress', '--raw-dir', raw, 'ingest'], { DCGRID_HOME: home }));
-  }, 300_000);
-  afterAll(async () => {
-    await server?.close().catch(() => undefined);
-    if (home) await rm(home, { recursive: true, force: true });
-  });
-
-  it('train fails with exit 7 in one line, the run does not stay RUNNING and the champion is unchanged', async () => {
-    server = await MlflowStandIn.start();
-    const env = { ...SETTINGS, DCGRID_HOME: home, MLFLOW_TRACKING_URI: server.url };
-    const cli = spawnCli(['--no-progress', 'train', '--model', 'snaive168', '--target', 'demand_mw'], env);
-    const standIn = server;
-    await new Promise<void>((resolve, reject) => {
-      const check = setInterval(() => {
-        if (standIn.requests.some((r) => r.path.endsWith('/runs/create'))) {
-          clearInterval(check);
-          resolve();
-        } else if (cli.child.exitCode !== null) {
-          clearInterval(check);
-          reject(new Error(`train ended before it created its MLflow run:\n${cli.stderr()}`));
-        }
-      }, 50);
+  it('with MLflow stopped mid-train: exit 7 in one line, the run does not stay RUNNING, the champion is unchanged', async () => {
+    const server = await MlflowStandIn.start();
+    const before = await withStore(drill, champion);
+    const cli = spawnCli(['--no-progress', 'train', '--model', 'snaive24', '--target', 'demand_mw'], {
+      ...env,
+      MLFLOW_TRACKING_URI: server.url,
     });
-    await standIn.close();
-    server = undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const check = setInterval(() => {
+          if (server.requests.some((r) => r.path.endsWith('/runs/create'))) {
+            clearInterval(check);
+            resolve();
+          } else if (cli.child.exitCode !== null) {
+            clearInterval(check);
+            reject(new Error(`train ended before it created its MLflow run:\n${cli.stderr()}`));
+          }
+        }, 50);
+      });
+    } finally {
+      await server.close();
+    }
     const exit = await cli.exited;
     expect(exit.code).toBe(ExitCode.MLOPS);
-    expect(errorLine(exit)).toMatch(/mlflow|tracking/i);
-    const target: DrillTarget = { kind: 'pglite', home };
-    await withStore(target, async (store) => {
+    expect(errorLine(exit)).toContain(server.url.replace(/\/$/, ''));
+    await withStore(drill, async (store) => {
       expect(await runningRuns(store)).toEqual([]);
-      expect(await champion(store)).toBeNull();
+      expect(await champion(store)).toBe(before);
     });
+  }, 300_000);
+});
+
+/** A small tmpfs of its own (root only: `mount -t tmpfs`); undefined where mounting is not allowed. */
+function mountTmpfs(dir: string, size: string): boolean {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'dcgrid-drill', dir], { stdio: 'pipe' });
+    return true;
+  } catch (error) {
+    console.info(
+      `disk-full drill skipped: cannot mount a tmpfs here (${(error as Error).message.split('\n')[0]})`,
+    );
+    return false;
+  }
+}
+
+describe('a full disk under the embedded store', () => {
+  let dir = '';
+  let mounted = false;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dcgrid-drills-disk-'));
+    mounted = mountTmpfs(dir, '40m');
+  });
+  afterAll(async () => {
+    if (mounted) execFileSync('umount', [dir]);
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('ingest exits 4 with one line naming the database folder; with room again a re-run stores everything', async (ctx) => {
+    if (!mounted) ctx.skip();
+    const raw = join(dir, '..', `${basename(dir)}-raw`);
+    await writeDemoRawDir(raw, { from: Date.UTC(2024, 8, 1), to: Date.UTC(2024, 9, 15) });
+    try {
+      const home = join(dir, 'home');
+      const exit = await runCliProcess(['--no-progress', '--raw-dir', raw, 'ingest'], { DCGRID_HOME: home });
+      expect(exit.code).toBe(ExitCode.DATABASE);
+      const line = errorLine(exit);
+      expect(line).toContain(`cannot write to ${join(home, 'db')}: no space left on the device`);
+      expect(line).not.toContain('[object Object]');
+      execFileSync('mount', ['-o', 'remount,size=400m', dir]);
+      ok(await runCliProcess(['--no-progress', '--raw-dir', raw, 'ingest'], { DCGRID_HOME: home }));
+      const state = await withStore({ kind: 'pglite', home }, dataState);
+      expect(state.observations).toBeGreaterThan(0);
+      const reports = await withStore({ kind: 'pglite', home }, (store) =>
+        store.db.selectFrom('dcgrid.ingest_reports').select(['status', 'rows_written']).execute(),
+      );
+      // The failed ingest stored nothing: the re-run wrote every reading.
+      expect(reports.at(-1)).toMatchObject({ status: 'succeeded' });
+      expect(reports.at(-1)!.rows_written).toBeGreaterThanOrEqual(state.observations);
+    } finally {
+      await rm(raw, { recursive: true, force: true });
+    }
   }, 300_000);
 });
