@@ -262,14 +262,20 @@ describe.runIf(hasServer)('a PostgreSQL server restarted mid-run', () => {
   }, 300_000);
 });
 
-/** A small tmpfs of its own (root only: `mount -t tmpfs`); undefined where mounting is not allowed. */
+/**
+ * A small tmpfs of its own (`mount -t tmpfs`, root only), else false: the drill then limits the
+ * size of any file the command writes instead (RLIMIT_FSIZE), which fails the same writes with
+ * EFBIG rather than ENOSPC. DRILL_DISK=ulimit picks the second where both work.
+ */
 function mountTmpfs(dir: string, size: string): boolean {
+  if (process.env.DRILL_DISK === 'ulimit') return false;
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'dcgrid-drill', dir], { stdio: 'pipe' });
     return true;
   } catch (error) {
     console.info(
-      `disk-full drill skipped: cannot mount a tmpfs here (${(error as Error).message.split('\n')[0]})`,
+      `disk-full drill: cannot mount a tmpfs here (${(error as Error).message.split('\n')[0]}); ` +
+        'limiting the file size (ulimit -f) instead',
     );
     return false;
   }
@@ -287,25 +293,27 @@ describe('a full disk under the embedded store', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('ingest exits 4 with one line naming the database folder; with room again a re-run stores everything', async (ctx) => {
-    if (!mounted) ctx.skip();
+  it('ingest exits 4 with one line naming the database folder; with room again a re-run stores everything', async () => {
     const raw = join(dir, '..', `${basename(dir)}-raw`);
     await writeDemoRawDir(raw, { from: Date.UTC(2024, 8, 1), to: Date.UTC(2024, 9, 15) });
     try {
       const home = join(dir, 'home');
-      const exit = await runCliProcess(['--no-progress', '--raw-dir', raw, 'ingest'], { DCGRID_HOME: home });
+      const args = ['--no-progress', '--raw-dir', raw, 'ingest'];
+      const exit = await runCliProcess(args, { DCGRID_HOME: home }, mounted ? {} : { fileSizeLimitKb: 8192 });
+      console.info(`disk-full drill (${mounted ? 'tmpfs 40 MB' : 'ulimit -f 8192'}): ${exit.stderr.trim()}`);
       expect(exit.code).toBe(ExitCode.DATABASE);
       const line = errorLine(exit);
-      expect(line).toContain(`cannot write to ${join(home, 'db')}: no space left on the device`);
+      const reason = mounted ? 'no space left on the device' : 'file too large';
+      expect(line).toContain(`cannot write to ${join(home, 'db')}: ${reason}`);
       expect(line).not.toContain('[object Object]');
-      execFileSync('mount', ['-o', 'remount,size=400m', dir]);
-      ok(await runCliProcess(['--no-progress', '--raw-dir', raw, 'ingest'], { DCGRID_HOME: home }));
+      if (mounted) execFileSync('mount', ['-o', 'remount,size=400m', dir]);
+      ok(await runCliProcess(args, { DCGRID_HOME: home }));
       const state = await withStore({ kind: 'pglite', home }, dataState);
       expect(state.observations).toBeGreaterThan(0);
       const reports = await withStore({ kind: 'pglite', home }, (store) =>
         store.db.selectFrom('dcgrid.ingest_reports').select(['status', 'rows_written']).execute(),
       );
-      // The failed ingest stored nothing: the re-run wrote every reading.
+      // The failed ingest committed nothing: the re-run wrote every reading.
       expect(reports.at(-1)).toMatchObject({ status: 'succeeded' });
       expect(reports.at(-1)!.rows_written).toBeGreaterThanOrEqual(state.observations);
     } finally {

@@ -69,8 +69,8 @@ export function diskFullError(
   const what = where !== undefined ? `cannot write to ${where}` : 'cannot write';
   return new DcgridError(
     ErrorCodes.DATABASE,
-    `${what}: ${reason}; free some space (or raise the limit) and run the command again: ` +
-      'what was being written was not kept',
+    `${what}: ${reason}; free some space (or raise the limit) and run the command again ` +
+      '(what was being written was not committed)',
     {},
     { cause: error },
   );

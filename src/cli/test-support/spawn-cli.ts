@@ -36,8 +36,26 @@ export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, ...env };
 }
 
-export function spawnCli(args: readonly string[], env: Record<string, string>): CliProcess {
-  const child = spawn(process.execPath, [DCGRID_BIN, ...args], {
+export interface SpawnOptions {
+  /**
+   * RLIMIT_FSIZE of the child in KiB (`ulimit -f`, with SIGXFSZ ignored so that a write past it
+   * fails with EFBIG instead of killing the process): a full disk where no small file system can
+   * be mounted.
+   */
+  fileSizeLimitKb?: number;
+}
+
+export function spawnCli(
+  args: readonly string[],
+  env: Record<string, string>,
+  options: SpawnOptions = {},
+): CliProcess {
+  const command = [process.execPath, DCGRID_BIN, ...args];
+  const [file, argv] =
+    options.fileSizeLimitKb === undefined
+      ? [command[0]!, command.slice(1)]
+      : ['bash', ['-c', `trap '' XFSZ; ulimit -f ${options.fileSizeLimitKb}; exec "$0" "$@"`, ...command]];
+  const child = spawn(file, argv, {
     cwd: REPO_ROOT,
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -87,6 +105,10 @@ export function spawnCli(args: readonly string[], env: Record<string, string>): 
 }
 
 /** Runs `dcgrid <args>` to its end. */
-export function runCliProcess(args: readonly string[], env: Record<string, string>): Promise<CliExit> {
-  return spawnCli(args, env).exited;
+export function runCliProcess(
+  args: readonly string[],
+  env: Record<string, string>,
+  options: SpawnOptions = {},
+): Promise<CliExit> {
+  return spawnCli(args, env, options).exited;
 }
