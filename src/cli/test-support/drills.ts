@@ -100,6 +100,26 @@ export async function champion(store: Store, target = 'demand_mw'): Promise<stri
   return row === undefined ? null : `${row.model} v${row.version}`;
 }
 
+/**
+ * How the champion of IE/`target` came to be: "model vN" and the status of the run that trained
+ * it. A killed command may leave a new champion only if it came from a run that FINISHED (a
+ * pipeline's train step commits its model before the pipeline's later steps).
+ */
+export async function championWithRun(
+  store: Store,
+  target = 'demand_mw',
+): Promise<{ champion: string; runStatus: string | null } | null> {
+  const row = await store.db
+    .selectFrom('dcgrid.models as m')
+    .leftJoin('dcgrid.runs as r', 'r.run_id', 'm.run_id')
+    .select(['m.model', 'm.version', 'r.status'])
+    .where('m.region', '=', 'IE')
+    .where('m.target', '=', target)
+    .where('m.alias', '=', 'champion')
+    .executeTakeFirst();
+  return row === undefined ? null : { champion: `${row.model} v${row.version}`, runStatus: row.status };
+}
+
 export async function runningRuns(store: Store): Promise<string[]> {
   const rows = await store.db
     .selectFrom('dcgrid.runs')
