@@ -5,6 +5,8 @@ import type { Config } from '../config/config.js';
 import { DcgridError, ErrorCodes, isDcgridError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Store } from '../store/store.js';
+import { connectionLostError, isConnectionLost } from '../store/connection-loss.js';
+import { diskFullError } from '../store/disk-full.js';
 import { exitCodeFor, ExitCode } from './exit-codes.js';
 import { createOutput, type Output } from './output.js';
 import { createProgress, type Progress } from './progress.js';
@@ -68,7 +70,49 @@ export function describeError(error: unknown): string {
     };
     return `${errno.syscall ?? 'access'} ${errno.path}: ${reasons[errno.code] ?? errno.code}`;
   }
-  return error instanceof Error ? error.message : String(error);
+  return error instanceof Error ? error.message : describeThrown(error);
+}
+
+/**
+ * A thrown value that is not an Error (a string, an emscripten/PGlite status object, a plain
+ * object from a library): its own words where it has any, else its JSON, never "[object Object]".
+ */
+export function describeThrown(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value !== 'object' || value === null) return String(value);
+  const { message, status, code, name, errno } = value as Record<string, unknown>;
+  const parts = [
+    name,
+    code,
+    typeof errno === 'number' ? `errno ${errno}` : undefined,
+    status,
+    message,
+  ].filter((part): part is string | number => typeof part === 'string' || typeof part === 'number');
+  if (parts.length > 0) return `${parts.join(': ')}`;
+  try {
+    const json = JSON.stringify(value);
+    if (json !== undefined && json !== '{}') return json.length > 300 ? `${json.slice(0, 300)}...` : json;
+  } catch {
+    // A cycle: fall through.
+  }
+  const ctor = (value as { constructor?: { name?: string } }).constructor?.name;
+  return `a thrown ${ctor && ctor !== 'Object' ? ctor : 'object'} without a message`;
+}
+
+/**
+ * Faults of the machine rather than the input, as E_DATABASE (exit 4): a lost connection to the
+ * PostgreSQL server, a full disk or a file-size limit under the store or the artifact folder.
+ */
+export function classifyFault(
+  error: unknown,
+  store: Pick<Store, 'kind' | 'description'> | undefined,
+  dataDir?: string,
+): unknown {
+  if (isDcgridError(error)) return error;
+  if (store?.kind === 'postgres' && isConnectionLost(error))
+    return connectionLostError(store.description, error);
+  const full = diskFullError(error, store, dataDir);
+  return full ?? error;
 }
 
 /**
@@ -107,8 +151,12 @@ export async function runCommand(
   let logTarget = '';
   // Progress goes to stderr, so it stays on with --json (stdout carries the JSON).
   const progress = createProgress({ enabled: globals.progress !== false });
+  const failure: FailureContext = { json, logTarget: '' };
+  active = failure;
+  const reportFailure = (error: unknown) => failed(error, failure);
   try {
     const config = await configFromOptions(globals);
+    if (config.DATABASE_URL === undefined) failure.dataDir = join(config.home, 'db');
     await checkConfigPaths(config, options);
     const { createLogger, sendLogsTo } = await import('../lib/logger.js');
     const toStderr = globals.logJson === true || options.service === true;
@@ -116,6 +164,8 @@ export async function runCommand(
     sendLogsTo(toStderr ? 'stderr' : { file: logTarget });
     const logger = () => (log ??= createLogger('dcgrid', config.LOG_LEVEL));
     openLog = logger;
+    failure.openLog = logger;
+    failure.logTarget = logTarget;
     const ctx: CommandContext = {
       config,
       out,
@@ -128,35 +178,73 @@ export async function runCommand(
         if (store === undefined) {
           const { openStore } = await import('../store/open.js');
           store = await openStore(config, { owner: `dcgrid ${command.name()}` });
+          failure.store = store;
         }
         return store;
       },
     };
     await body(ctx);
-  } catch (error) {
+  } catch (thrown) {
     progress.stop();
-    const code = exitCodeFor(error);
-    let message = describeError(error);
-    if (!isDcgridError(error) && openLog !== undefined) {
-      openLog().error({ err: error }, message);
-      if (logTarget) message += ` (details in ${logTarget})`;
-    }
-    if (json) {
-      process.stdout.write(
-        `${JSON.stringify({ error: { code: isDcgridError(error) ? error.code : 'E_UNEXPECTED', message } })}\n`,
-      );
-    } else {
-      process.stderr.write(`error: ${message}\n`);
-    }
-    process.exitCode = code;
+    process.exitCode = reportFailure(thrown);
   } finally {
     progress.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     try {
+      // A store whose server is gone (or whose disk is full) may fail to close: the command's
+      // own error has been reported already, so this one only goes to the log.
       await store?.close();
+    } catch (error) {
+      if (process.exitCode === 0 || process.exitCode === undefined) process.exitCode = reportFailure(error);
+      else openLog?.().warn({ err: error }, 'closing the store failed');
     } finally {
       if (graceTimer !== undefined) clearTimeout(graceTimer);
+      if (active === failure) active = undefined;
     }
   }
+}
+
+interface FailureContext {
+  json: boolean;
+  logTarget: string;
+  store?: Store | undefined;
+  /** The embedded database's folder (for messages about a full disk before the store is open). */
+  dataDir?: string;
+  openLog?: () => Logger;
+}
+
+/** The command running now, for failures that escape it (an error thrown from a callback). */
+let active: FailureContext | undefined;
+
+/** Prints `error` as one line (or JSON) and returns the exit code. */
+function failed(thrown: unknown, context: FailureContext): number {
+  const error = classifyFault(thrown, context.store, context.dataDir);
+  const code = exitCodeFor(error);
+  let message = describeError(error);
+  if (!isDcgridError(error) && context.openLog !== undefined) {
+    try {
+      context.openLog().error({ err: error }, message);
+      if (context.logTarget) message += ` (details in ${context.logTarget})`;
+    } catch {
+      // A log that cannot be written (a full disk) must not hide the error itself.
+    }
+  }
+  if (context.json) {
+    process.stdout.write(
+      `${JSON.stringify({ error: { code: isDcgridError(error) ? error.code : 'E_UNEXPECTED', message } })}\n`,
+    );
+  } else {
+    process.stderr.write(`error: ${message}\n`);
+  }
+  return code;
+}
+
+/**
+ * For main.ts: an error that escaped every command (an uncaught exception or rejection from a
+ * library callback, e.g. a socket's EPIPE or PGlite failing inside its own event handler) is
+ * printed like a command's error, as one line, and the process exits with its code.
+ */
+export function reportEscapedError(error: unknown): number {
+  return failed(error, active ?? { json: false, logTarget: '' });
 }

@@ -10,6 +10,13 @@ import { REGIONS } from '../config/config.js';
 import { DcgridError, ErrorCodes } from '../lib/errors.js';
 import { buildFeatures } from '../features/build.js';
 import type { CsoFigure, Observation, ParseResult, SourceAdapter } from '../sources/types.js';
+import {
+  connectionLostError,
+  isConnectionLost,
+  lossReason,
+  retryWhileDisconnected,
+  withNote,
+} from '../store/connection-loss.js';
 import type { Store } from '../store/store.js';
 import { lockForIngest } from './bulk-load.js';
 import { readCsoFigures, settleCsoFigures, writeCsoFigures } from './cso-store.js';
@@ -188,8 +195,7 @@ export async function runIngest(store: Store, request: IngestRequest): Promise<I
     onStep?.('report', `report ${reportId}`);
     return { reportId, report };
   } catch (error) {
-    await saveReport(store, started, 'failed', request, { timings }, error).catch(() => undefined);
-    throw error;
+    throw await recordFailure(store, started, request, { timings }, error);
   }
 }
 
@@ -217,14 +223,38 @@ export async function planAndRunIngest(
     plan = await planIngest(config, { ...planOptions, ...(run.signal ? { signal: run.signal } : {}) });
   } catch (error) {
     const rawDir = mode === 'raw-dir' ? resolve(config.DCGRID_RAW_DIR!) : null;
-    await saveReport(store, started, 'failed', { mode, rawDir }, { timings: {} }, error).catch(
-      () => undefined,
-    );
-    throw error;
+    throw await recordFailure(store, started, { mode, rawDir }, { timings: {} }, error);
   }
   onPlanned?.(plan);
   const result = await runIngest(store, { ...plan, ...run, stressWeights: config.STRESS_WEIGHTS });
   return { ...result, plan };
+}
+
+/**
+ * Stores the 'failed' report and returns the error to throw. After a lost connection the report
+ * is retried until the server is back (briefly), and the one-line message says whether it was
+ * stored; other failures keep their error as it is.
+ */
+async function recordFailure(
+  store: Store,
+  started: Date,
+  request: Pick<IngestRequest, 'mode' | 'rawDir'>,
+  report: { timings: Record<string, number> },
+  error: unknown,
+): Promise<unknown> {
+  if (!isConnectionLost(error)) {
+    await saveReport(store, started, 'failed', request, report, error).catch(() => undefined);
+    return error;
+  }
+  const lost = connectionLostError(store.description, error, 'the ingest');
+  try {
+    const id = await retryWhileDisconnected(() =>
+      saveReport(store, started, 'failed', request, report, lost),
+    );
+    return withNote(lost, `failed ingest report ${id} recorded`);
+  } catch (problem) {
+    return withNote(lost, `the failed ingest report could not be recorded (${lossReason(problem)})`);
+  }
 }
 
 async function saveReport(

@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { DcgridError, ErrorCodes } from '../../lib/errors.js';
+import { connectionLostError, isConnectionLost } from '../connection-loss.js';
 import type { Database } from '../database.js';
 import { sessionDialect, type RawSession } from '../session-dialect.js';
 import type { Store, StoreTransaction } from '../store.js';
@@ -63,7 +64,12 @@ export async function connectPostgres(url: string): Promise<Store> {
     description,
     db,
     async transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw isConnectionLost(error) ? connectionLostError(description, error, 'a transaction') : error;
+      }
       // A connection that dies between two statements of the transaction emits 'error' on the
       // client: it is kept here (the next statement fails with it) and the client is discarded.
       let lost: Error | undefined;
@@ -72,6 +78,7 @@ export async function connectPostgres(url: string): Promise<Store> {
       };
       client.on('error', onError);
       const txDb = new Kysely<Database>({ dialect: sessionDialect(clientSession(client)) });
+      let committing = false;
       try {
         await client.query('BEGIN');
         const result = await fn({
@@ -89,10 +96,21 @@ export async function connectPostgres(url: string): Promise<Store> {
             return Buffer.concat(parts);
           },
         });
+        committing = true;
         await client.query('COMMIT');
         return result;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
+        // A server restart in the middle (EPIPE while copying, 57P01, "Connection terminated"):
+        // the server rolls the transaction back itself; this says so in one line (exit 4).
+        const cause = lost ?? error;
+        if (isConnectionLost(cause) || isConnectionLost(error)) {
+          lost ??= error instanceof Error ? error : new Error(String(error));
+          const doing = committing
+            ? 'COMMIT (whether it took effect is unknown until the server is back)'
+            : 'a transaction, which was rolled back';
+          throw connectionLostError(description, cause, doing);
+        }
         throw error;
       } finally {
         client.off('error', onError);

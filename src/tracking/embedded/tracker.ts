@@ -1,5 +1,6 @@
 /** The embedded tracking backend: experiments and runs in the database (tables of 0003_mlops). */
 import { DcgridError, ErrorCodes } from '../../lib/errors.js';
+import { retryWhileDisconnected } from '../../store/connection-loss.js';
 import type { Store } from '../../store/store.js';
 import { currentProcess, type ProcessIdentity } from '../process-identity.js';
 import { newRunId } from '../run-id.js';
@@ -183,12 +184,16 @@ export class EmbeddedRun implements RunHandle {
   async end(status: TerminalRunStatus, error?: string): Promise<void> {
     if (this.#ended) throw new DcgridError(ErrorCodes.TRACKING, `run ${this.runId} has ended already`);
     this.#ended = true;
-    const result = await this.store.db
-      .updateTable('dcgrid.runs')
-      .set({ status, end_time: new Date(), error: status === 'FINISHED' ? null : (error ?? null) })
-      .where('run_id', '=', this.runId)
-      .where('status', 'in', ['RUNNING', 'SCHEDULED'])
-      .executeTakeFirst();
+    // After a lost connection (a server restart), the run's end is retried until the server is
+    // back, briefly, so that it does not stay RUNNING until the next orphan sweep.
+    const result = await retryWhileDisconnected(() =>
+      this.store.db
+        .updateTable('dcgrid.runs')
+        .set({ status, end_time: new Date(), error: status === 'FINISHED' ? null : (error ?? null) })
+        .where('run_id', '=', this.runId)
+        .where('status', 'in', ['RUNNING', 'SCHEDULED'])
+        .executeTakeFirst(),
+    );
     if (Number(result.numUpdatedRows) === 0) {
       const row = await this.store.db
         .selectFrom('dcgrid.runs')
