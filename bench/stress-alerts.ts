@@ -14,7 +14,7 @@
  */
 import pg from 'pg';
 import { loadConfig } from '../src/config/config.js';
-import { computeStress, STRESS_BAND_FLOORS, STRESS_COMPONENTS } from '../src/features/stress.js';
+import { computeStress, STRESS_COMPONENTS, stressBandFloors } from '../src/features/stress.js';
 import { HOUR_MS, isoDate, utcToIrishWallMs } from '../src/lib/time.js';
 import { ALERT_DAYS, EXCLUDED_ALERT_DAYS } from './stress/alert-days.js';
 import { legacyStress } from './stress/legacy.js';
@@ -206,7 +206,8 @@ const threshold = config.STRESS_ALERT_THRESHOLD;
 console.log(
   `\ndays per year by their maximum score (alert band: >= STRESS_ALERT_THRESHOLD ${threshold}); alert days in brackets`,
 );
-const floors = [STRESS_BAND_FLOORS.elevated, threshold, STRESS_BAND_FLOORS.critical];
+const bandFloors = stressBandFloors(threshold);
+const floors = [bandFloors.elevated, bandFloors.high, bandFloors.critical];
 console.log(
   `${'year'.padEnd(6)} ${['new', 'old'].flatMap((n) => floors.map((f) => `${n}>=${f}`.padStart(11))).join('')}`,
 );
