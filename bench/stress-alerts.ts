@@ -2,8 +2,9 @@
  * Validation of the stress score against the grid operator's published System Alert days
  * (bench/stress/alert-days.ts): each alert day's maximum hourly stress is ranked among all days
  * 2019-2024 (percentile), and the days reaching the alert band without an alert are counted.
- * Compared in the same run, on the same days: the score before issue 15 (computed here from the
- * stored hourly columns), net load alone and the day-ahead price alone.
+ * Compared in the same run, on the same days: `prev`, the issue-15 score before interconnector
+ * outages counted (its interconnector term from the flows alone), `old`, the score before issue 15
+ * (computed here from the stored hourly columns), net load alone and the day-ahead price alone.
  *
  *   createdb -h 127.0.0.1 stress_bench
  *   DATABASE_URL=postgres://root@127.0.0.1:5432/stress_bench npx tsx src/cli/main.ts ingest --raw-dir ../shared/data/raw
@@ -14,7 +15,14 @@
  */
 import pg from 'pg';
 import { loadConfig } from '../src/config/config.js';
-import { computeStress, STRESS_BAND_FLOORS, STRESS_COMPONENTS } from '../src/features/stress.js';
+import {
+  combineStress,
+  computeStress,
+  interconnectorFlows,
+  interconnectorTerm,
+  STRESS_COMPONENTS,
+  stressBandFloors,
+} from '../src/features/stress.js';
 import { HOUR_MS, isoDate, utcToIrishWallMs } from '../src/lib/time.js';
 import { ALERT_DAYS, EXCLUDED_ALERT_DAYS } from './stress/alert-days.js';
 import { legacyStress } from './stress/legacy.js';
@@ -74,6 +82,16 @@ const hours = columns.net_load_mw.length;
 const t1 = performance.now();
 const stress = computeStress({ start, ...columns }, config.STRESS_WEIGHTS);
 const newMs = performance.now() - t1;
+// The score as first built for issue 15, before interconnector outages counted as lost headroom
+// (the same components, with the interconnector term from the flows alone).
+const flows = interconnectorFlows(columns);
+const previous = combineStress(
+  {
+    ...stress.components,
+    interconnector: flows.imports.map((x, h) => interconnectorTerm(x, flows.rating[h]!)),
+  },
+  config.STRESS_WEIGHTS,
+).score;
 const legacy = legacyStress({
   demand: columns.demand_mw,
   renew: columns.renew_mw,
@@ -84,6 +102,7 @@ const legacy = legacyStress({
 
 const SCORES = {
   new: stress.score,
+  prev: previous,
   old: legacy,
   net_load: columns.net_load_mw,
   price: columns.price_eur_mwh,
@@ -105,8 +124,8 @@ for (let h = 0; h < hours; h++) {
   let day = days.get(date);
   if (!day) {
     day = {
-      max: { new: -Infinity, old: -Infinity, net_load: -Infinity, price: -Infinity },
-      count: { new: 0, old: 0, net_load: 0, price: 0 },
+      max: { new: -Infinity, prev: -Infinity, old: -Infinity, net_load: -Infinity, price: -Infinity },
+      count: { new: 0, prev: 0, old: 0, net_load: 0, price: 0 },
       peakHour: -1,
     };
     days.set(date, day);
@@ -156,7 +175,7 @@ console.log("percentile rank of the alert day's maximum among all days (100 = th
 console.log(
   `${'date'.padEnd(11)} ${NAMES.map((n) => n.padStart(9)).join('')}   new max  peak hour (UTC)   components at the peak`,
 );
-const ranks: Record<ScoreName, number[]> = { new: [], old: [], net_load: [], price: [] };
+const ranks: Record<ScoreName, number[]> = { new: [], prev: [], old: [], net_load: [], price: [] };
 for (const alert of ALERT_DAYS) {
   const day = days.get(alert.date);
   if (!day || !dates.includes(alert.date)) {
@@ -206,13 +225,14 @@ const threshold = config.STRESS_ALERT_THRESHOLD;
 console.log(
   `\ndays per year by their maximum score (alert band: >= STRESS_ALERT_THRESHOLD ${threshold}); alert days in brackets`,
 );
-const floors = [STRESS_BAND_FLOORS.elevated, threshold, STRESS_BAND_FLOORS.critical];
+const bandFloors = stressBandFloors(threshold);
+const floors = [bandFloors.elevated, bandFloors.high, bandFloors.critical];
 console.log(
-  `${'year'.padEnd(6)} ${['new', 'old'].flatMap((n) => floors.map((f) => `${n}>=${f}`.padStart(11))).join('')}`,
+  `${'year'.padEnd(6)} ${['new', 'prev', 'old'].flatMap((n) => floors.map((f) => `${n}>=${f}`.padStart(11))).join('')}`,
 );
 for (const year of years) {
   const inYear = kept.filter(([d]) => d.startsWith(year));
-  const cells = (['new', 'old'] as const).flatMap((n) =>
+  const cells = (['new', 'prev', 'old'] as const).flatMap((n) =>
     floors.map((f) => {
       const hits = inYear.filter(([, d]) => d.max[n] >= f);
       const alerts = hits.filter(([d]) => alertSet.has(d)).length;
@@ -224,7 +244,7 @@ for (const year of years) {
 
 // Share of hours in each band, over every hour with a score (what a band means in practice).
 console.log('\nshare of hours at or above each band floor, all hours with a score');
-for (const n of ['new', 'old'] as const) {
+for (const n of ['new', 'prev', 'old'] as const) {
   const values = [...SCORES[n]].filter((v) => !Number.isNaN(v));
   const cells = floors.map(
     (f) => `>= ${f}: ${((100 * values.filter((v) => v >= f).length) / values.length).toFixed(2)} %`,

@@ -43,6 +43,7 @@ for (let i = 0; i < Number(repeat); i++) {
     ...plan,
     inputs: part === 'roi' ? roiPart(plan.inputs) : plan.inputs,
     stressWeights: config.STRESS_WEIGHTS,
+    stressAlertThreshold: config.STRESS_ALERT_THRESHOLD,
   });
   runs.push({
     seconds: (performance.now() - t0) / 1000,

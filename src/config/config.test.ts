@@ -31,7 +31,15 @@ describe('loadConfig', () => {
 
   it('names every invalid setting', () => {
     try {
-      loadConfig({ REGION: 'FR', FORECAST_HORIZON_H: '500', ARTIFACT_URI: 'ftp://x' }, { dotenv: false });
+      loadConfig(
+        {
+          REGION: 'FR',
+          FORECAST_HORIZON_H: '500',
+          ARTIFACT_URI: 'ftp://x',
+          STRESS_ALERT_THRESHOLD: 'Infinity',
+        },
+        { dotenv: false },
+      );
       expect.unreachable();
     } catch (error) {
       expect(isDcgridError(error, 'E_CONFIG_INVALID')).toBe(true);
@@ -39,6 +47,7 @@ describe('loadConfig', () => {
       expect(message).toContain('REGION');
       expect(message).toContain('FORECAST_HORIZON_H');
       expect(message).toContain('ARTIFACT_URI');
+      expect(message).toContain('STRESS_ALERT_THRESHOLD');
     }
   });
 

@@ -134,7 +134,7 @@ const schema = z.object({
     interconnector: 0.15,
     snsp: 0.1,
   }),
-  STRESS_ALERT_THRESHOLD: z.coerce.number().default(2),
+  STRESS_ALERT_THRESHOLD: z.coerce.number().finite().default(2),
   PROMOTION_METRIC: z.string().default('day_ahead_mase'),
   PIPELINE_MODELS: csv(
     z.string().regex(/^[a-z0-9]+$/, 'model names are lower-case letters and digits'),

@@ -10,7 +10,14 @@ const WEIGHTS = { net_load: 0.5, renewables: 0.25, price: 0.3, interconnector: 0
 const T0 = Date.UTC(2024, 0, 1);
 
 function build(series: SeriesPoints[], extra: Partial<BuildFeaturesInput> = {}) {
-  return buildFeatures({ region: 'IE', series, cso: [], stressWeights: WEIGHTS, ...extra });
+  return buildFeatures({
+    region: 'IE',
+    series,
+    cso: [],
+    stressWeights: WEIGHTS,
+    stressAlertThreshold: 2,
+    ...extra,
+  });
 }
 
 const column = <K extends keyof FeatureRow>(rows: FeatureRow[], key: K) => rows.map((r) => r[key]);

@@ -31,6 +31,8 @@ export interface BuildFeaturesInput {
   /** Data-centre figures (published, possibly overridden by MEC02). */
   cso: CsoFigure[];
   stressWeights: Config['STRESS_WEIGHTS'];
+  /** STRESS_ALERT_THRESHOLD: the stored stress_band is placed around it. */
+  stressAlertThreshold: Config['STRESS_ALERT_THRESHOLD'];
   /** Optional hour range [from, to) to emit; rolling windows and CSO quarters still use the other hours. */
   from?: number;
   to?: number;
@@ -111,7 +113,7 @@ export function buildFeatures(input: BuildFeaturesInput): BuildFeaturesResult {
   }
   const [lo, hi] = emitRange(hourGrid, input.from, input.to);
   const table = assembleTable({ region, observed, grid, stress, proxy, causal }, lo, hi);
-  const rows = tableRows(table);
+  const rows = tableRows(table, input.stressAlertThreshold);
   const quality = describeQuality({
     region,
     observed,

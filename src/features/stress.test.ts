@@ -8,11 +8,13 @@ import {
   interconnectorFlows,
   interconnectorTerm,
   netLoadTerms,
+  OUTAGE_HOURS,
   priceTerm,
   renewablesTerms,
   snspLimitAt,
   snspTerm,
   stressBand,
+  stressBandFloors,
   type StressComponents,
   type StressInputs,
 } from './stress.js';
@@ -91,6 +93,38 @@ describe('stress components', () => {
     });
     expectSeries(imports, [700, 400, null]);
     expect([...rating]).toEqual([1000, 500, 0]);
+  });
+
+  it('counts an interconnector whose flow stays near zero for OUTAGE_HOURS hours as out of service', () => {
+    // EWIC trades, then sits at 1 MW (out of service): from the OUTAGE_HOURS-th such hour its
+    // rating is lost headroom. Moyle idles at 0 for fewer hours (a quiet schedule), then trades.
+    const idle = OUTAGE_HOURS - 1;
+    const ewic = [300, ...Array.from({ length: OUTAGE_HOURS + 1 }, () => 1)];
+    const moyle = [-200, ...Array.from({ length: idle }, () => 0), 100, 100];
+    const flows = interconnectorFlows({
+      ic_ewic_mw: arr(ewic),
+      ic_moyle_mw: arr(moyle),
+      ic_greenlink_mw: arr(ewic.map(() => null)),
+    });
+    const last = ewic.length - 1;
+    expect(flows.unavailable[0]).toBe(0);
+    expect(flows.unavailable[OUTAGE_HOURS - 1]).toBe(0);
+    expect(flows.unavailable[OUTAGE_HOURS]).toBe(500);
+    expect(flows.unavailable[last]).toBe(500);
+    expect(flows.imports[last]).toBe(101);
+    // 101 MW imported over Moyle and EWIC's 500 MW lost, of 1000 MW: 2 x 601 / 1000.
+    expect(
+      interconnectorTerm(flows.imports[last]!, flows.rating[last]!, flows.unavailable[last]!),
+    ).toBeCloseTo(1.202, 12);
+    // A missing hour breaks the run: no outage is inferred across a gap.
+    const gap = interconnectorFlows({
+      ic_ewic_mw: arr(ewic.map((v, h) => (h === 5 ? null : v))),
+      ic_moyle_mw: arr(moyle),
+      ic_greenlink_mw: arr(ewic.map(() => null)),
+    });
+    expect(gap.unavailable[last]).toBe(0);
+    // Every link out: no headroom at all reads like importing at the rating.
+    expect(interconnectorTerm(0, 500, 500)).toBe(2);
   });
 
   it('scores net load against the highest net load served in the seasonal reference', () => {
@@ -204,12 +238,22 @@ describe('stress score', () => {
     ).toThrow(/not all zero/);
   });
 
-  it('bands the score: normal < 1 <= elevated < 2 <= high < 3 <= critical', () => {
-    expect(stressBand(-3)).toBe('normal');
-    expect(stressBand(0.999)).toBe('normal');
-    expect(stressBand(1)).toBe('elevated');
-    expect(stressBand(2)).toBe('high');
-    expect(stressBand(3)).toBe('critical');
-    expect(stressBand(nan)).toBeNull();
+  it('bands the score around the alert threshold T: elevated from T-1, high from T, critical from T+1', () => {
+    expect(stressBand(-3, 2)).toBe('normal');
+    expect(stressBand(0.999, 2)).toBe('normal');
+    expect(stressBand(1, 2)).toBe('elevated');
+    expect(stressBand(2, 2)).toBe('high');
+    expect(stressBand(3, 2)).toBe('critical');
+    expect(stressBand(nan, 2)).toBeNull();
+    // The bands move with STRESS_ALERT_THRESHOLD: at 2.5 a score of 2 is only elevated.
+    expect(stressBandFloors(2.5)).toEqual({ elevated: 1.5, high: 2.5, critical: 3.5 });
+    expect(stressBand(2, 2.5)).toBe('elevated');
+    expect(stressBand(3.5, 2.5)).toBe('critical');
+    expect(
+      isDcgridError(
+        thrownBy(() => stressBandFloors(nan)),
+        'E_CONFIG_INVALID',
+      ),
+    ).toBe(true);
   });
 });

@@ -82,10 +82,20 @@ export const INTERCONNECTOR_RATINGS_MW = {
 export const COMPONENT_RANGE = [-4, 4] as const;
 
 /**
- * Lower bounds of the bands above 'normal'. 'high' starts at STRESS_ALERT_THRESHOLD's default;
- * docs/FEATURES.md gives the share of hours and days in each band on the real data.
+ * Lower bounds of the bands above 'normal', around the alert threshold T (STRESS_ALERT_THRESHOLD):
+ * elevated from T - 1, high (the alert band) from T, critical from T + 1. The one definition of the
+ * bands: the stored `stress_band`, the API and the dashboard all use it. docs/FEATURES.md gives the
+ * share of hours and days per year in each band on the real data.
  */
-export const STRESS_BAND_FLOORS = { elevated: 1, high: 2, critical: 3 } as const;
+export function stressBandFloors(threshold: number): Record<Exclude<StressBand, 'normal'>, number> {
+  if (!Number.isFinite(threshold)) {
+    throw new DcgridError(
+      ErrorCodes.CONFIG_INVALID,
+      `STRESS_ALERT_THRESHOLD must be finite (got ${threshold})`,
+    );
+  }
+  return { elevated: threshold - 1, high: threshold, critical: threshold + 1 };
+}
 
 const clamp = (x: number, [lo, hi]: readonly [number, number]) => Math.min(hi, Math.max(lo, x));
 
@@ -112,10 +122,27 @@ export function priceTerm(price: number, level: number): number {
   return clamp((2 * Math.log(price / level)) / Math.log(SCARCITY_PRICE_RATIO), COMPONENT_RANGE);
 }
 
-/** 2 x imports / import rating: 2 importing at the rating, 0 at no flow, -2 exporting at it. */
-export function interconnectorTerm(importsMw: number, ratingMw: number): number {
+/**
+ * An interconnector whose flow stays within this many MW of zero for OUTAGE_HOURS consecutive hours
+ * is out of service (maintenance or a trip): a link in service is traded every hour.
+ */
+export const OUTAGE_FLOW_MW = 5;
+/**
+ * Hours of near-zero flow that mark an outage. In the EWIC series 2022-2024 a link in service sat
+ * near zero for at most 19 hours in a row (idle overnight schedules); the known outages (spring 2022
+ * maintenance, the trip of 9 Aug 2022, Apr 2023) ran 40 hours and more. The check reads only the
+ * hour itself and earlier ones, so the first day of an outage is not seen.
+ */
+export const OUTAGE_HOURS = 24;
+
+/**
+ * Import headroom lost, as a share of the ratings: 2 x (imports + rating out of service) / rating.
+ * 2 importing at the rating or with every link out (nothing more to call on from Great Britain), 0 at
+ * no flow, -2 exporting at it (the island generates more than it uses).
+ */
+export function interconnectorTerm(importsMw: number, ratingMw: number, unavailableMw = 0): number {
   if (Number.isNaN(importsMw) || !(ratingMw > 0)) return Number.NaN;
-  return clamp((2 * importsMw) / ratingMw, [-2, 2]);
+  return clamp((2 * (importsMw + unavailableMw)) / ratingMw, [-2, 2]);
 }
 
 /**
@@ -155,24 +182,33 @@ export interface InterconnectorColumns {
   ic_greenlink_mw: Float64Array;
 }
 
-/** Net imports (MW) over the interconnectors with a value that hour, and their summed import rating. */
+/**
+ * Net imports (MW) over the interconnectors with a value that hour, their summed import rating, and
+ * the rating of those among them that are out of service (flow near zero for OUTAGE_HOURS hours).
+ */
 export function interconnectorFlows(columns: InterconnectorColumns): {
   imports: Float64Array;
   rating: Float64Array;
+  unavailable: Float64Array;
 } {
   const hours = columns.ic_ewic_mw.length;
   const imports = new Float64Array(hours).fill(Number.NaN);
   const rating = new Float64Array(hours);
+  const unavailable = new Float64Array(hours);
   for (const column of Object.keys(INTERCONNECTOR_RATINGS_MW) as Array<keyof InterconnectorColumns>) {
     const values = columns[column];
+    const linkRating = INTERCONNECTOR_RATINGS_MW[column];
+    let idle = 0;
     for (let h = 0; h < hours; h++) {
       const v = values[h]!;
+      idle = Math.abs(v) <= OUTAGE_FLOW_MW ? idle + 1 : 0;
       if (Number.isNaN(v)) continue;
       imports[h] = (Number.isNaN(imports[h]!) ? 0 : imports[h]!) + v;
-      rating[h]! += INTERCONNECTOR_RATINGS_MW[column];
+      rating[h]! += linkRating;
+      if (idle >= OUTAGE_HOURS) unavailable[h]! += linkRating;
     }
   }
-  return { imports, rating };
+  return { imports, rating, unavailable };
 }
 
 /** An hourly frame: one value per consecutive UTC hour from `start` (NaN = missing). */
@@ -216,13 +252,13 @@ function checkInputs(inputs: StressInputs): number {
 export function stressComponents(inputs: StressInputs): StressComponents {
   const hours = checkInputs(inputs);
   const [level] = referenceQuantiles(inputs.price_eur_mwh, PRICE_LEVEL_WINDOW, [0.5]);
-  const { imports, rating } = interconnectorFlows(inputs);
+  const { imports, rating, unavailable } = interconnectorFlows(inputs);
   const price = new Float64Array(hours);
   const interconnector = new Float64Array(hours);
   const snsp = new Float64Array(hours);
   for (let h = 0; h < hours; h++) {
     price[h] = priceTerm(inputs.price_eur_mwh[h]!, level![h]!);
-    interconnector[h] = interconnectorTerm(imports[h]!, rating[h]!);
+    interconnector[h] = interconnectorTerm(imports[h]!, rating[h]!, unavailable[h]!);
     snsp[h] = snspTerm(inputs.snsp[h]!, inputs.start + h * HOUR_MS);
   }
   return {
@@ -292,10 +328,12 @@ export function computeStress(inputs: StressInputs, weights: StressWeights): Str
   return { components, ...combineStress(components, weights) };
 }
 
-export function stressBand(score: number): StressBand | null {
+/** The band of a score for the alert threshold T (see stressBandFloors); null for a missing score. */
+export function stressBand(score: number, threshold: number): StressBand | null {
+  const floors = stressBandFloors(threshold);
   if (Number.isNaN(score)) return null;
-  if (score >= STRESS_BAND_FLOORS.critical) return 'critical';
-  if (score >= STRESS_BAND_FLOORS.high) return 'high';
-  if (score >= STRESS_BAND_FLOORS.elevated) return 'elevated';
+  if (score >= floors.critical) return 'critical';
+  if (score >= floors.high) return 'high';
+  if (score >= floors.elevated) return 'elevated';
   return 'normal';
 }

@@ -141,7 +141,8 @@ export function assembleTable(
 const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
 const boolOrNull = (x: number): boolean | null => (Number.isNaN(x) ? null : x === 1);
 
-export function tableRows(table: FeatureTable): FeatureRow[] {
+/** The table as rows; stress_band is placed around the alert threshold (STRESS_ALERT_THRESHOLD, stressBandFloors). */
+export function tableRows(table: FeatureTable, alertThreshold: number): FeatureRow[] {
   const { region, ts, numeric: c, negPrice, priceSpike, dcSource, flagMasks } = table;
   const rows = new Array<FeatureRow>(ts.length);
   for (let i = 0; i < ts.length; i++) {
@@ -176,7 +177,7 @@ export function tableRows(table: FeatureTable): FeatureRow[] {
       dc_load_analysis_mw: orNull(c.dc_load_analysis_mw[i]!),
       dc_load_source: dcSource[i]!,
       stress_score: orNull(score),
-      stress_band: stressBand(score),
+      stress_band: stressBand(score, alertThreshold),
       stress_net_load: orNull(c.stress_net_load[i]!),
       stress_renewables: orNull(c.stress_renewables[i]!),
       stress_price: orNull(c.stress_price[i]!),

@@ -42,13 +42,21 @@ describe('an incremental ingest rewrites only what it read', () => {
       .execute();
 
   it('keeps stored CSO figures without a CSO file and writes only the new hours and their look-back', async () => {
-    const first = await runIngest(store, { ...(await plan(early)), stressWeights: weights });
+    const first = await runIngest(store, {
+      ...(await plan(early)),
+      stressWeights: weights,
+      stressAlertThreshold: 2,
+    });
     expect(first.report.rowsWritten.csoFigures).toBeGreaterThan(20);
     const figuresBefore = await csoRows();
     expect(figuresBefore.filter((f) => f.status === 'pxstat').length).toBeGreaterThan(0);
     const featuresBefore = first.report.rowsWritten.features;
 
-    const second = await runIngest(store, { ...(await plan(late)), stressWeights: weights });
+    const second = await runIngest(store, {
+      ...(await plan(late)),
+      stressWeights: weights,
+      stressAlertThreshold: 2,
+    });
     expect(second.report.rowsWritten.csoFigures).toBe(0);
     expect(await csoRows()).toEqual(figuresBefore);
     // The late folder adds 7 days (168 hours) for each of 3 regions; earlier hours are rewritten
@@ -58,7 +66,11 @@ describe('an incremental ingest rewrites only what it read', () => {
     expect(second.report.rowsWritten.features).toBeLessThan(newHours + featuresBefore / 2);
 
     // The MEC02 file read again writes nothing; the built-in figures never replace it.
-    const again = await runIngest(store, { ...(await plan(early)), stressWeights: weights });
+    const again = await runIngest(store, {
+      ...(await plan(early)),
+      stressWeights: weights,
+      stressAlertThreshold: 2,
+    });
     expect(again.report.rowsWritten).toEqual({ observations: 0, features: 0, csoFigures: 0 });
   });
 });

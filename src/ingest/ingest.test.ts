@@ -56,7 +56,11 @@ describe.each(TEST_BACKENDS)('ingest on %s', (kind) => {
   afterAll(() => store?.dispose());
 
   it('writes observations, hourly features, CSO figures and a report; a re-run writes nothing', async () => {
-    const first = await runIngest(store, { ...(await plan(rawEarly)), stressWeights: weights });
+    const first = await runIngest(store, {
+      ...(await plan(rawEarly)),
+      stressWeights: weights,
+      stressAlertThreshold: 2,
+    });
     const after = await counts(store);
     expect(after.observations).toBeGreaterThan(5 * 14 * 96);
     expect(after.features).toBeGreaterThan(14 * 24);
@@ -91,7 +95,11 @@ describe.each(TEST_BACKENDS)('ingest on %s', (kind) => {
     expect(row.dc_load_mw).toBeGreaterThan(0);
     expect(row.dc_load_source).toBe('proxy');
 
-    const again = await runIngest(store, { ...(await plan(rawEarly)), stressWeights: weights });
+    const again = await runIngest(store, {
+      ...(await plan(rawEarly)),
+      stressWeights: weights,
+      stressAlertThreshold: 2,
+    });
     expect(again.report.rowsWritten).toEqual({ observations: 0, features: 0, csoFigures: 0 });
     expect(await counts(store)).toEqual(after);
     const reports = await store.db.selectFrom('dcgrid.ingest_reports').select(['status']).execute();
@@ -100,7 +108,11 @@ describe.each(TEST_BACKENDS)('ingest on %s', (kind) => {
 
   it('adds only what is new in an incremental ingest', async () => {
     const before = await counts(store);
-    const result = await runIngest(store, { ...(await plan(rawFull)), stressWeights: weights });
+    const result = await runIngest(store, {
+      ...(await plan(rawFull)),
+      stressWeights: weights,
+      stressAlertThreshold: 2,
+    });
     const after = await counts(store);
     expect(after.observations).toBeGreaterThan(before.observations);
     // Every new quarter-hour and hour is written; earlier ones only where a look-back window changed.
@@ -119,6 +131,7 @@ describe.each(TEST_BACKENDS)('ingest on %s', (kind) => {
     const failing = runIngest(store, {
       ...(await plan(rawFull)),
       stressWeights: weights,
+      stressAlertThreshold: 2,
       signal: controller.signal,
       onStep: (stage) => {
         if (stage === 'observations') controller.abort();
@@ -155,9 +168,11 @@ describe('ingest input errors', () => {
       join(csvDir, 'ROI_demandactual_2024-09_api.csv'),
       '01-Sep-2024 00:00:00,SYSTEM_DEMAND,ROI,3100.0\n',
     );
-    const error = await runIngest(store, { ...(await plan(dir)), stressWeights: weights }).catch(
-      (e: unknown) => e,
-    );
+    const error = await runIngest(store, {
+      ...(await plan(dir)),
+      stressWeights: weights,
+      stressAlertThreshold: 2,
+    }).catch((e: unknown) => e);
     expect(isDcgridError(error, 'E_DUPLICATE_CONFLICT')).toBe(true);
     const message = (error as Error).message;
     for (const part of [
@@ -182,9 +197,11 @@ describe('ingest input errors', () => {
     await mkdir(ember, { recursive: true });
     for (const name of await readdir(join(rawEarly, 'ember')))
       await copyFile(join(rawEarly, 'ember', name), join(ember, name));
-    const error = await runIngest(store, { ...(await plan(dir)), stressWeights: weights }).catch(
-      (e: unknown) => e,
-    );
+    const error = await runIngest(store, {
+      ...(await plan(dir)),
+      stressWeights: weights,
+      stressAlertThreshold: 2,
+    }).catch((e: unknown) => e);
     expect(isDcgridError(error)).toBe(true);
     expect((error as Error).message).toContain('System-Data-Qtr-Hourly-2024.xlsx');
     expect((await counts(store)).observations).toBe(0);
@@ -192,9 +209,11 @@ describe('ingest input errors', () => {
 
   it('says so when a raw folder holds nothing it can read', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'dcgrid-empty-'));
-    const error = await runIngest(store, { ...(await plan(dir)), stressWeights: weights }).catch(
-      (e: unknown) => e,
-    );
+    const error = await runIngest(store, {
+      ...(await plan(dir)),
+      stressWeights: weights,
+      stressAlertThreshold: 2,
+    }).catch((e: unknown) => e);
     expect(isDcgridError(error, 'E_INPUT_EMPTY')).toBe(true);
     expect((error as Error).message).toContain(dir);
   });
@@ -208,7 +227,7 @@ describe('two ingests at once on one PostgreSQL database', () => {
   afterAll(() => store?.dispose());
 
   it('run one after the other: the first loads the empty tables, the second finds nothing new', async () => {
-    const request = { ...(await plan(rawEarly)), stressWeights: weights };
+    const request = { ...(await plan(rawEarly)), stressWeights: weights, stressAlertThreshold: 2 };
     const results = await Promise.all([runIngest(store, request), runIngest(store, request)]);
     const written = results.map((r) => r.report.rowsWritten.observations).sort((a, b) => a - b);
     const after = await counts(store);

@@ -46,6 +46,8 @@ export interface IngestRequest {
    */
   cso: { figures: CsoFigure[]; overriddenByPxstat: number; fromFiles?: readonly string[] };
   stressWeights: Config['STRESS_WEIGHTS'];
+  /** STRESS_ALERT_THRESHOLD: the stored stress_band is placed around it. */
+  stressAlertThreshold: Config['STRESS_ALERT_THRESHOLD'];
   signal?: AbortSignal;
   /** Progress: a stage starts (with how many steps it has), or one step of it is done. */
   onStage?: (stage: IngestStage, total: number) => void;
@@ -142,6 +144,7 @@ export async function runIngest(store: Store, request: IngestRequest): Promise<I
               series: all,
               cso,
               stressWeights: request.stressWeights,
+              stressAlertThreshold: request.stressAlertThreshold,
             }),
           );
           since(`build_features_${region}`, t0);
@@ -226,7 +229,12 @@ export async function planAndRunIngest(
     throw await recordFailure(store, started, { mode, rawDir }, { timings: {} }, error);
   }
   onPlanned?.(plan);
-  const result = await runIngest(store, { ...plan, ...run, stressWeights: config.STRESS_WEIGHTS });
+  const result = await runIngest(store, {
+    ...plan,
+    ...run,
+    stressWeights: config.STRESS_WEIGHTS,
+    stressAlertThreshold: config.STRESS_ALERT_THRESHOLD,
+  });
   return { ...result, plan };
 }
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFeatures, type FeatureRow } from '../features/build.js';
+import { stressBand } from '../features/stress.js';
 import { regular } from '../features/test-support/points.js';
 import { failure } from '../lib/test-support/errors.js';
 import { createTestStore, type TestStore } from '../store/test-support/stores.js';
@@ -39,7 +40,7 @@ const OLD = { net_load: 1, renewables: 0, price: 0, interconnector: 0, snsp: 0 }
 const NEW = { net_load: 0.5, renewables: 0.25, price: 0.3, interconnector: 0.15, snsp: 0.1 };
 
 const build = (weights: typeof NEW) =>
-  buildFeatures({ region: 'IE', series, cso: [], stressWeights: weights }).rows;
+  buildFeatures({ region: 'IE', series, cso: [], stressWeights: weights, stressAlertThreshold: 2 }).rows;
 
 interface StoredStress {
   ts: number;
@@ -105,7 +106,7 @@ describe('rebuild-stress on PostgreSQL', () => {
     const before = await stored(store, 'IE');
     expect(before).toEqual(expected(oldRows));
 
-    const first = await rebuildStress(store, { weights: NEW });
+    const first = await rebuildStress(store, { alertThreshold: 2, weights: NEW });
     expect(first.regions.map((r) => r.region)).toEqual(['IE', 'NI']);
     expect(first.regions[0]!.hours).toBe(HOURS);
     expect(first.regions[0]!.changed).toBeGreaterThan(HOURS / 2);
@@ -121,14 +122,29 @@ describe('rebuild-stress on PostgreSQL', () => {
       });
     }
 
-    const again = await rebuildStress(store, { weights: NEW });
+    const again = await rebuildStress(store, { alertThreshold: 2, weights: NEW });
     expect(again.regions.map((r) => r.changed)).toEqual([0, 0]);
+  }, 120_000);
+
+  it('moves the stored bands with STRESS_ALERT_THRESHOLD, leaving the scores as they are', async () => {
+    const before = await stored(store, 'IE');
+    const moved = await rebuildStress(store, { alertThreshold: 3, weights: NEW, regions: ['IE'] });
+    const after = await stored(store, 'IE');
+    const changedBands = before.filter((r, i) => r.stress_band !== after[i]!.stress_band).length;
+    expect(changedBands).toBeGreaterThan(0);
+    expect(moved.regions[0]!.changed).toBe(changedBands);
+    after.forEach((row, i) => {
+      expect(row.stress_score).toBe(before[i]!.stress_score);
+      expect(row.stress_band).toBe(row.stress_score === null ? null : stressBand(row.stress_score, 3));
+    });
+    await rebuildStress(store, { alertThreshold: 2, weights: NEW, regions: ['IE'] });
+    expect(await stored(store, 'IE')).toEqual(before);
   }, 120_000);
 
   it('leaves a gap in the stored hours out of the reference instead of shifting later hours', async () => {
     const gap = T0 + 9000 * 3_600_000;
     await sql`DELETE FROM dcgrid.features_hourly WHERE ts_utc = ${new Date(gap)}`.execute(store.db);
-    await rebuildStress(store, { weights: NEW, regions: ['IE'] });
+    await rebuildStress(store, { alertThreshold: 2, weights: NEW, regions: ['IE'] });
     const after = await stored(store, 'IE');
     expect(after).toHaveLength(HOURS - 1);
     // Hours before the gap are what a full build gives (they only look back); the hour after it
@@ -144,7 +160,7 @@ describe('rebuild-stress on PostgreSQL', () => {
     await sql`UPDATE dcgrid.features_hourly SET flags = '{bogus_flag}' WHERE region = 'NI' AND ts_utc = ${new Date(T0 + 5 * 3_600_000)}`.execute(
       store.db,
     );
-    const error = await failure(rebuildStress(store, { weights: OLD }));
+    const error = await failure(rebuildStress(store, { alertThreshold: 2, weights: OLD }));
     expect(error.code).toBe('E_VALUE_INVALID');
     expect(error.message).toMatch(/NI 2022-01-01T05:00:00.000Z: unknown flag "bogus_flag"/);
     expect(await stored(store, 'IE')).toEqual(before);
@@ -155,10 +171,12 @@ describe('rebuild-stress on PostgreSQL', () => {
     const controller = new AbortController();
     controller.abort();
     const error = await failure(
-      rebuildStress(store, { weights: OLD, regions: ['IE'], signal: controller.signal }),
+      rebuildStress(store, { alertThreshold: 2, weights: OLD, regions: ['IE'], signal: controller.signal }),
     );
     expect(error.code).toBe('E_INTERRUPTED');
-    const bad = await failure(rebuildStress(store, { weights: { ...OLD, net_load: -1 }, regions: ['IE'] }));
+    const bad = await failure(
+      rebuildStress(store, { alertThreshold: 2, weights: { ...OLD, net_load: -1 }, regions: ['IE'] }),
+    );
     expect(bad.code).toBe('E_CONFIG_INVALID');
     expect(await stored(store, 'IE')).toEqual(before);
   }, 120_000);

@@ -1,7 +1,8 @@
 /**
  * Recomputes the stress score, its band, its components and the `stress_partial` flag of every
  * stored hour from the stored hourly columns (no raw file is read), in one transaction: after a
- * change of STRESS_WEIGHTS or of the formula, `dcgrid features rebuild-stress` brings every row in
+ * change of STRESS_WEIGHTS, STRESS_ALERT_THRESHOLD (the bands) or of the formula, `dcgrid features
+ * rebuild-stress` brings every row in
  * line, or changes nothing if it fails. Rows whose values do not change are not written.
  */
 import { sql } from 'kysely';
@@ -13,6 +14,7 @@ import {
   STRESS_COMPONENT_COLUMNS,
   STRESS_COMPONENTS,
   stressBand,
+  stressBandFloors,
   type StressInputs,
 } from '../features/stress.js';
 import { DcgridError, ErrorCodes } from '../lib/errors.js';
@@ -46,6 +48,8 @@ const UPDATED_COLUMNS = STAGE_COLUMNS.slice(2);
 
 export interface RebuildStressOptions {
   weights: Config['STRESS_WEIGHTS'];
+  /** STRESS_ALERT_THRESHOLD: stress_band is placed around it (stressBandFloors). */
+  alertThreshold: Config['STRESS_ALERT_THRESHOLD'];
   /** Regions to rebuild (default all). */
   regions?: readonly Region[];
   signal?: AbortSignal;
@@ -118,6 +122,7 @@ async function rebuildRegion(
   tx: StoreTransaction,
   region: Region,
   weights: Config['STRESS_WEIGHTS'],
+  alertThreshold: number,
 ): Promise<{ hours: number; changed: number } | null> {
   const frame = await readFrame(tx, region);
   if (!frame) return null;
@@ -129,7 +134,7 @@ async function rebuildRegion(
     b.text(region);
     b.timestamptz(frame.inputs.start + h * HOUR_MS);
     b.float8(Number.isNaN(value) ? null : value);
-    b.text(stressBand(value));
+    b.text(stressBand(value, alertThreshold));
     for (const c of STRESS_COMPONENTS) {
       const v = components[c][h]!;
       b.float8(Number.isNaN(v) ? null : v);
@@ -160,6 +165,7 @@ export async function rebuildStress(
   options: RebuildStressOptions,
 ): Promise<RebuildStressResult> {
   checkStressWeights(options.weights);
+  stressBandFloors(options.alertThreshold);
   const started = performance.now();
   const regions = options.regions ?? REGIONS;
   const done = await store.transaction(async (tx) => {
@@ -170,7 +176,7 @@ export async function rebuildStress(
         throw new DcgridError(ErrorCodes.INTERRUPTED, 'stress rebuild interrupted: nothing was written');
       }
       options.onRegion?.(region, 'start', 0, 0);
-      const result = await rebuildRegion(tx, region, options.weights);
+      const result = await rebuildRegion(tx, region, options.weights, options.alertThreshold);
       if (!result) continue;
       out.push({ region, ...result });
       options.onRegion?.(region, 'done', result.hours, result.changed);

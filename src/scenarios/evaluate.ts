@@ -226,7 +226,7 @@ function summarise(
   const stress = period.stress;
   const scored = Float64Array.from(stress.filter((s) => !Number.isNaN(s))).sort();
   const bandHours: Record<StressBand, number> = { normal: 0, elevated: 0, high: 0, critical: 0 };
-  for (const s of scored) bandHours[stressBand(s)!]++;
+  for (const s of scored) bandHours[stressBand(s, threshold)!]++;
   const money = exposure(
     added,
     frame.columns.price_eur_mwh.subarray(lo, hi),

@@ -29,7 +29,11 @@ beforeAll(async () => {
   await writeDemoRawDir(raw, { from: DATA_FROM, to: DATA_TO });
   store = await createTestStore('postgres');
   const plan = await planIngest(loadConfig({ DCGRID_RAW_DIR: raw }, { dotenv: false }));
-  await runIngest(store, { ...plan, stressWeights: config.STRESS_WEIGHTS });
+  await runIngest(store, {
+    ...plan,
+    stressWeights: config.STRESS_WEIGHTS,
+    stressAlertThreshold: config.STRESS_ALERT_THRESHOLD,
+  });
 }, 300_000);
 
 afterAll(async () => {

@@ -10,7 +10,7 @@ export function registerFeatures(program: Command): void {
     .command('rebuild-stress')
     .description(
       'recompute stress_score, stress_band, the stress components and stress_partial for every stored hour ' +
-        'from the stored columns, with the current STRESS_WEIGHTS, in one transaction (no raw file is read)',
+        'from the stored columns, with the current STRESS_WEIGHTS and STRESS_ALERT_THRESHOLD, in one transaction (no raw file is read)',
     )
     .addOption(new Option('--only <region>', 'one region instead of all').choices(REGIONS))
     .action(async (options: { only?: Region }, command: Command) =>
@@ -20,6 +20,7 @@ export function registerFeatures(program: Command): void {
         const task: ProgressTask = ctx.progress.task('stress', regions.length, 'regions');
         const result = await rebuildStress(store, {
           weights: ctx.config.STRESS_WEIGHTS,
+          alertThreshold: ctx.config.STRESS_ALERT_THRESHOLD,
           regions,
           signal: ctx.signal,
           onRegion: (region, phase, hours, changed) => {

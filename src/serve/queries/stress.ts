@@ -8,6 +8,8 @@ import type { Config, Region } from '../../config/config.js';
 import {
   STRESS_COMPONENT_COLUMNS,
   STRESS_COMPONENTS,
+  stressBand,
+  stressBandFloors,
   type StressComponent,
   type StressComponentColumn,
 } from '../../features/stress.js';
@@ -19,18 +21,11 @@ const HOUR = 3_600_000;
 
 export type Band = 'normal' | 'elevated' | 'high' | 'critical';
 
-/** Bands around the alert threshold T: elevated from T-1, high from T, critical from T+1 (T = 2: 1, 2, 3). */
-export function bandFloors(threshold: number): Record<Exclude<Band, 'normal'>, number> {
-  return { elevated: threshold - 1, high: threshold, critical: threshold + 1 };
-}
+/** Bands around the alert threshold T: the features' one definition (stressBandFloors), as the stored stress_band. */
+export const bandFloors = stressBandFloors;
 
 export function bandOf(score: number | null, threshold: number): Band | null {
-  if (score === null || Number.isNaN(score)) return null;
-  const floors = bandFloors(threshold);
-  if (score >= floors.critical) return 'critical';
-  if (score >= floors.high) return 'high';
-  if (score >= floors.elevated) return 'elevated';
-  return 'normal';
+  return score === null ? null : stressBand(score, threshold);
 }
 
 export interface ComponentPart {

@@ -22,7 +22,11 @@ beforeAll(async () => {
   await writeDemoRawDir(raw, { from: Date.UTC(2022, 6, 1), to: Date.UTC(2023, 9, 1) });
   store = await createTestStore('pglite');
   const config: Config = loadConfig({ DCGRID_RAW_DIR: raw, DCGRID_HOME: root }, { dotenv: false });
-  await runIngest(store, { ...(await planIngest(config)), stressWeights: config.STRESS_WEIGHTS });
+  await runIngest(store, {
+    ...(await planIngest(config)),
+    stressWeights: config.STRESS_WEIGHTS,
+    stressAlertThreshold: config.STRESS_ALERT_THRESHOLD,
+  });
   api = await startTestApi({
     store,
     config,
