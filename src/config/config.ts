@@ -135,6 +135,13 @@ const schema = z.object({
     snsp: 0.1,
   }),
   STRESS_ALERT_THRESHOLD: z.coerce.number().default(2),
+  // Stress-event labels (docs/FEATURES.md, "Stress events"): net load at or above this quantile of
+  // its seasonal reference, SNSP within this margin (fraction) of its limit, price at or above this
+  // multiple of its 30-day median; and the event probability at which the classifier raises an alert.
+  STRESS_EVENT_NET_LOAD_QUANTILE: z.coerce.number().gt(0).lt(1).default(0.99),
+  STRESS_EVENT_SNSP_MARGIN: z.coerce.number().min(0).lt(1).default(0.05),
+  STRESS_EVENT_PRICE_RATIO: z.coerce.number().gt(1).default(2),
+  STRESS_EVENT_ALERT_PROBABILITY: z.coerce.number().gt(0).lt(1).default(0.5),
   PROMOTION_METRIC: z.string().default('day_ahead_mase'),
   PIPELINE_MODELS: csv(
     z.string().regex(/^[a-z0-9]+$/, 'model names are lower-case letters and digits'),

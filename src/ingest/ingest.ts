@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import type { Config, Region } from '../config/config.js';
 import { REGIONS } from '../config/config.js';
 import { DcgridError, ErrorCodes } from '../lib/errors.js';
+import { stressEventSettings, type StressEventSettings } from '../features/stress-events.js';
 import { buildFeatures } from '../features/build.js';
 import type { CsoFigure, Observation, ParseResult, SourceAdapter } from '../sources/types.js';
 import type { Store } from '../store/store.js';
@@ -39,6 +40,8 @@ export interface IngestRequest {
    */
   cso: { figures: CsoFigure[]; overriddenByPxstat: number; fromFiles?: readonly string[] };
   stressWeights: Config['STRESS_WEIGHTS'];
+  /** Stress-event label settings (default: the settings' defaults). */
+  stressEvents?: StressEventSettings;
   signal?: AbortSignal;
   /** Progress: a stage starts (with how many steps it has), or one step of it is done. */
   onStage?: (stage: IngestStage, total: number) => void;
@@ -135,6 +138,7 @@ export async function runIngest(store: Store, request: IngestRequest): Promise<I
               series: all,
               cso,
               stressWeights: request.stressWeights,
+              ...(request.stressEvents ? { stressEvents: request.stressEvents } : {}),
             }),
           );
           since(`build_features_${region}`, t0);
@@ -223,7 +227,12 @@ export async function planAndRunIngest(
     throw error;
   }
   onPlanned?.(plan);
-  const result = await runIngest(store, { ...plan, ...run, stressWeights: config.STRESS_WEIGHTS });
+  const result = await runIngest(store, {
+    ...plan,
+    ...run,
+    stressWeights: config.STRESS_WEIGHTS,
+    stressEvents: stressEventSettings(config),
+  });
   return { ...result, plan };
 }
 
