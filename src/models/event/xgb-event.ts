@@ -38,8 +38,20 @@ const FIRST_ORIGIN = 168;
 const MIN_TRAINING_ROWS = 200;
 const PROGRESS_EVERY_ROUNDS = 10;
 
-/** The columns read before each origin by default: the score and the inputs of the labels. */
-export const XGB_EVENT_PAST_COLUMNS = ['stress_score', 'net_load_mw', 'price_eur_mwh', 'snsp'] as const;
+/**
+ * The columns read before each origin by default: the score, the components behind the labels
+ * (scaled against their own references, so a new SNSP limit or price level does not move them
+ * outside what the model has seen) and the three labels.
+ */
+export const XGB_EVENT_PAST_COLUMNS = [
+  'stress_score',
+  'stress_net_load',
+  'stress_price',
+  'stress_snsp',
+  'event_tight',
+  'event_snsp',
+  'event_price_spike',
+] as const;
 
 export const xgbEventParamsSchema = z
   .object({
