@@ -30,6 +30,8 @@ if (!config.DATABASE_URL) {
 }
 const year = Number(process.argv[2] ?? 2023);
 const refitEveryH = Number(process.argv[3] ?? 4 * 168);
+/** Optional xgbevent parameters as JSON, e.g. '{"calibration":"none"}'. */
+const xgbParams = JSON.parse(process.argv[4] ?? '{}') as Record<string, unknown>;
 const region = config.REGION;
 const horizon = 168;
 const trainHours = 730 * 24;
@@ -60,7 +62,8 @@ try {
     `${region} ${year}: daily origins at 00:00 UTC ${new Date(first).toISOString().slice(0, 10)} .. ` +
       `${new Date(last).toISOString().slice(0, 10)}, horizon ${horizon} h, refit every ${refitEveryH} h on the ` +
       `${trainHours / 24} days before; frame ${frame.ts.length} hours (${known} with a label, event rate ` +
-      `${(events / known).toFixed(3)}) read in ${readSeconds.toFixed(1)} s; alert at P >= ${config.STRESS_EVENT_ALERT_PROBABILITY}`,
+      `${(events / known).toFixed(3)}) read in ${readSeconds.toFixed(1)} s; alert at P >= ${config.STRESS_EVENT_ALERT_PROBABILITY}; ` +
+      `xgbevent parameters ${JSON.stringify(xgbParams)}`,
   );
   let lastLine = 0;
   const result = await runBacktest(
@@ -76,6 +79,7 @@ try {
       validationHours: 1344,
       seed: config.SEED,
       alertProbability: config.STRESS_EVENT_ALERT_PROBABILITY,
+      params: { xgbevent: xgbParams },
     },
     {
       factory: getModelFactory,

@@ -64,7 +64,7 @@ export const backtestConfigSchema = z
       .refine((levels) => levels.includes(0.5), 'the quantiles must include the median, 0.5'),
     seed: z.number().int().default(42),
     /** Event classifiers: the probability at or above which an hour is alerted (precision, recall). */
-    alertProbability: z.number().gt(0).lt(1).default(0.5),
+    alertProbability: z.number().gt(0).lt(1).default(0.3),
     /** Model parameters (FitOptions.params) by model name. */
     params: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
   })

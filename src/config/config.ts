@@ -141,7 +141,7 @@ const schema = z.object({
   STRESS_EVENT_NET_LOAD_QUANTILE: z.coerce.number().gt(0).lt(1).default(0.99),
   STRESS_EVENT_SNSP_MARGIN: z.coerce.number().min(0).lt(1).default(0.05),
   STRESS_EVENT_PRICE_RATIO: z.coerce.number().gt(1).default(2),
-  STRESS_EVENT_ALERT_PROBABILITY: z.coerce.number().gt(0).lt(1).default(0.5),
+  STRESS_EVENT_ALERT_PROBABILITY: z.coerce.number().gt(0).lt(1).default(0.3),
   PROMOTION_METRIC: z.string().default('day_ahead_mase'),
   PIPELINE_MODELS: csv(
     z.string().regex(/^[a-z0-9]+$/, 'model names are lower-case letters and digits'),
