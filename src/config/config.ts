@@ -149,6 +149,10 @@ const schema = z.object({
   PIPELINE_FAST_MODELS: csv(
     z.string().regex(/^[a-z0-9]+$/, 'model names are lower-case letters and digits'),
   ).default(['snaive168', 'xgb']),
+  // Models trained for the stress_event target (event classifiers; the first is the baseline).
+  PIPELINE_EVENT_MODELS: csv(
+    z.string().regex(/^[a-z0-9]+$/, 'model names are lower-case letters and digits'),
+  ).default(['eventclim', 'xgbevent']),
   TRAIN_DAYS: positiveInt.max(3650).default(730),
   VALIDATION_HOURS: z.coerce.number().int().min(0).default(1344),
   BACKTEST_WEEKS: positiveInt.max(104).default(4),
