@@ -87,7 +87,9 @@ try {
         const now = performance.now();
         if (now - lastLine > 10_000) {
           lastLine = now;
-          console.error(`  ${p.model}: ${p.phase} ${p.originsDone}/${p.originsTotal} origins, ${p.fits} fits`);
+          console.error(
+            `  ${p.model}: ${p.phase} ${p.originsDone}/${p.originsTotal} origins, ${p.fits} fits`,
+          );
         }
       },
     },
@@ -120,8 +122,8 @@ try {
   for (const scope of Object.keys(SCOPES) as Scope[]) {
     console.log(`xgbevent reliability, ${scope}:`);
     console.table(
-      byModel.xgbevent!.events![scope].reliability
-        .filter((b) => b.n > 0)
+      byModel
+        .xgbevent!.events![scope].reliability.filter((b) => b.n > 0)
         .map((b) => ({
           bin: `${b.from.toFixed(1)}-${b.to.toFixed(1)}`,
           hours: b.n,

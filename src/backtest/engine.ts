@@ -16,11 +16,7 @@ import type {
   TrainingProgress,
 } from '../models/types.js';
 import { resolveBacktestConfig, type BacktestConfig, type BacktestConfigInput } from './config.js';
-import {
-  EventAccumulator,
-  type EventMetricValues,
-  type ReliabilityBin,
-} from './event-metrics.js';
+import { EventAccumulator, type EventMetricValues, type ReliabilityBin } from './event-metrics.js';
 import { MetricAccumulator, seasonalNaiveScale, type MetricValues } from './metrics.js';
 import { planOrigins } from './origins.js';
 

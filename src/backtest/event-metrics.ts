@@ -13,7 +13,15 @@
  * The reliability table bins p into equal-width bins and gives each bin's mean p and observed rate.
  */
 
-export const EVENT_METRIC_NAMES = ['brier', 'auc', 'precision', 'recall', 'event_rate', 'mean_p', 'n_events'] as const;
+export const EVENT_METRIC_NAMES = [
+  'brier',
+  'auc',
+  'precision',
+  'recall',
+  'event_rate',
+  'mean_p',
+  'n_events',
+] as const;
 export type EventMetricName = (typeof EVENT_METRIC_NAMES)[number];
 export type EventMetricValues = Record<EventMetricName, number>;
 
@@ -105,7 +113,7 @@ export function rocAuc(probabilities: ArrayLike<number>, outcomes: ArrayLike<num
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => probabilities[a]! - probabilities[b]!);
   let positives = 0;
   let rankSum = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && probabilities[order[j + 1]!] === probabilities[order[i]!]) j++;
     const midRank = (i + j) / 2 + 1;

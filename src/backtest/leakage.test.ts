@@ -144,7 +144,13 @@ describe('no leakage from the future: event classifiers', () => {
   };
   const EVENT_PARAMS: Record<string, Record<string, unknown>> = {
     eventclim: {},
-    xgbevent: { rounds: 25, maxTrainingRows: 3000, earlyStoppingRounds: 10, nthread: 1, pastColumns: ['load'] },
+    xgbevent: {
+      rounds: 25,
+      maxTrainingRows: 3000,
+      earlyStoppingRounds: 10,
+      nthread: 1,
+      pastColumns: ['load'],
+    },
   };
   async function fitAndForecastEvent(model: string, data: HourlyFrame): Promise<Forecast> {
     const forecaster = getModelFactory(model).create();

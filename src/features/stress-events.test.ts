@@ -98,11 +98,11 @@ describe('stress-event labels', () => {
     expect(() => computeStressEvents(input, { ...DEFAULT_STRESS_EVENTS, priceRatio: 1 })).toThrow(
       /STRESS_EVENT_PRICE_RATIO/,
     );
-    expect(() =>
-      computeStressEvents({ ...input, snsp: new Float64Array(3) }, DEFAULT_STRESS_EVENTS),
-    ).toThrow(/snsp has 3 hours/);
-    expect(() => computeStressEvents({ ...input, start: START + HOUR_MS / 2 }, DEFAULT_STRESS_EVENTS)).toThrow(
-      /start of a UTC hour/,
+    expect(() => computeStressEvents({ ...input, snsp: new Float64Array(3) }, DEFAULT_STRESS_EVENTS)).toThrow(
+      /snsp has 3 hours/,
     );
+    expect(() =>
+      computeStressEvents({ ...input, start: START + HOUR_MS / 2 }, DEFAULT_STRESS_EVENTS),
+    ).toThrow(/start of a UTC hour/);
   });
 });

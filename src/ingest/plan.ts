@@ -31,7 +31,10 @@ export interface PlanOptions {
   onDownload?: DownloadOptions['onProgress'];
 }
 
-export type IngestPlan = Omit<IngestRequest, 'stressWeights' | 'stressEvents' | 'signal' | 'onStage' | 'onStep'>;
+export type IngestPlan = Omit<
+  IngestRequest,
+  'stressWeights' | 'stressEvents' | 'signal' | 'onStage' | 'onStep'
+>;
 
 /**
  * The setting that points each downloaded source at another server (a mirror or proxy) instead

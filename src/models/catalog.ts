@@ -52,7 +52,8 @@ export function getModelFactory(name: string): ModelFactory {
  * `pastColumns`), so that callers load them. Without any, a model sees the target and the calendar.
  */
 export function modelInputColumns(params: Record<string, unknown> | undefined, model?: string): string[] {
-  const defaults = model !== undefined ? FACTORIES.find((f) => f.name === model)?.defaultPastColumns : undefined;
+  const defaults =
+    model !== undefined ? FACTORIES.find((f) => f.name === model)?.defaultPastColumns : undefined;
   const past = params?.pastColumns ?? defaults ?? [];
   if (!Array.isArray(past) || past.some((c) => typeof c !== 'string')) {
     throw new DcgridError(ErrorCodes.CONFIG_INVALID, 'pastColumns must be a list of column names.');

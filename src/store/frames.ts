@@ -67,9 +67,7 @@ async function numericFeatureColumns(db: Kysely<Database>): Promise<Set<string>>
   const { rows } = await sql<{ column_name: string }>`
     SELECT column_name FROM information_schema.columns
     WHERE table_schema = 'dcgrid' AND table_name = 'features_hourly'
-      AND data_type IN ('double precision', 'boolean')`.execute(
-    db,
-  );
+      AND data_type IN ('double precision', 'boolean')`.execute(db);
   return new Set(rows.map((r) => r.column_name));
 }
 

@@ -15,14 +15,24 @@ const level = (i: number) =>
   1130 + (i / 8760) * 60 + 80 * Math.cos((2 * Math.PI * irishCalendar(base.ts[i]!).dayOfYear) / 365);
 const frame: HourlyFrame = {
   ts: base.ts,
-  columns: { ...base.columns, event: Float64Array.from(base.columns.load!, (v, i) => (v >= level(i) ? 1 : 0)) },
+  columns: {
+    ...base.columns,
+    event: Float64Array.from(base.columns.load!, (v, i) => (v >= level(i) ? 1 : 0)),
+  },
 };
 const TRAIN_END = HOURS - 24 * 7;
 const window = (end: number): HourlyFrame => ({
   ts: frame.ts.slice(0, end),
   columns: Object.fromEntries(Object.entries(frame.columns).map(([k, v]) => [k, v.slice(0, end)])),
 });
-const XGB = { rounds: 200, learningRate: 0.1, maxTrainingRows: 8000, earlyStoppingRounds: 20, nthread: 1, pastColumns: ['load'] };
+const XGB = {
+  rounds: 200,
+  learningRate: 0.1,
+  maxTrainingRows: 8000,
+  earlyStoppingRounds: 20,
+  nthread: 1,
+  pastColumns: ['load'],
+};
 const fitOptions = (params: Record<string, unknown>) => ({
   horizon: 48,
   contextLength: 48,

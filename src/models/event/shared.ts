@@ -69,7 +69,10 @@ export function decodeJson<T>(files: ModelFiles, name: string, model: string, fo
   }
   const parsed = JSON.parse(decoder.decode(bytes)) as { format?: string };
   if (parsed.format !== format) {
-    throw new DcgridError(ErrorCodes.MODEL, `${name} is not a ${model} model (format ${String(parsed.format)}).`);
+    throw new DcgridError(
+      ErrorCodes.MODEL,
+      `${name} is not a ${model} model (format ${String(parsed.format)}).`,
+    );
   }
   return parsed as T;
 }

@@ -164,10 +164,15 @@ interface Rows {
 
 function prepareRows(builder: FeatureBuilder, y: Float64Array, pairs: Pairs): Rows {
   const labels = Float32Array.from(pairs.origins, (origin, r) => y[origin + pairs.horizons[r]! - 1]!);
-  const matrix = DMatrix.fromDense(builder.matrix(pairs.origins, pairs.horizons), labels.length, builder.width, {
-    labels,
-    featureNames: builder.names,
-  });
+  const matrix = DMatrix.fromDense(
+    builder.matrix(pairs.origins, pairs.horizons),
+    labels.length,
+    builder.width,
+    {
+      labels,
+      featureNames: builder.names,
+    },
+  );
   return { matrix, labels };
 }
 
@@ -179,7 +184,8 @@ export class XgbEventForecaster implements Forecaster {
   static fromFiles(files: ModelFiles): XgbEventForecaster {
     const config = decodeJson<Config>(files, CONFIG_FILE, XGB_EVENT, FORMAT);
     const bytes = files[BOOSTER_UBJ] ?? files[BOOSTER_JSON];
-    if (bytes === undefined) throw new DcgridError(ErrorCodes.MODEL, `The ${XGB_EVENT} files have no booster.`);
+    if (bytes === undefined)
+      throw new DcgridError(ErrorCodes.MODEL, `The ${XGB_EVENT} files have no booster.`);
     const model = new XgbEventForecaster();
     model.#booster = Booster.load(bytes);
     model.#config = config;
@@ -236,7 +242,9 @@ export class XgbEventForecaster implements Forecaster {
         : undefined;
     const trainRows = prepareRows(builder, y, trainPairs);
     const validRows =
-      validPairs !== undefined && validPairs.origins.length > 0 ? prepareRows(builder, y, validPairs) : undefined;
+      validPairs !== undefined && validPairs.origins.length > 0
+        ? prepareRows(builder, y, validPairs)
+        : undefined;
     let rate = 0;
     for (const label of trainRows.labels) rate += label;
     rate /= trainRows.labels.length;
@@ -278,7 +286,11 @@ export class XgbEventForecaster implements Forecaster {
         },
       });
       booster = result.booster;
-      options.onProgress?.({ step: params.rounds, totalSteps: params.rounds, metrics: { round: result.history.length } });
+      options.onProgress?.({
+        step: params.rounds,
+        totalSteps: params.rounds,
+        metrics: { round: result.history.length },
+      });
       const metrics: Record<string, number> = {
         rounds: result.history.length,
         best_round: result.bestIteration + 1,
@@ -287,7 +299,9 @@ export class XgbEventForecaster implements Forecaster {
       };
       let platt = { a: 1, b: 0 };
       if (validRows !== undefined) {
-        const raw = booster.predict(validRows.matrix, { iterationRange: [0, result.bestIteration + 1] }).values;
+        const raw = booster.predict(validRows.matrix, {
+          iterationRange: [0, result.bestIteration + 1],
+        }).values;
         const z = Float64Array.from(raw, logit);
         if (params.calibration !== 'none') {
           platt = fitPlatt(z, validRows.labels, { slope: params.calibration === 'platt' });

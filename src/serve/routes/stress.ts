@@ -121,7 +121,7 @@ export function registerStressRoutes(app: ApiApp, { deps, cache }: RouteContext)
           description:
             'Observed hours with stress_score at or above `threshold` (z units; default STRESS_ALERT_THRESHOLD), ' +
             "with each component's part of the score, and the hours the stress_score champion forecasts at or above it " +
-            '(expected: P50 over; possible: only P90), each with the stress_event champion\'s event probability (null without one). Default range: the last 7 days of observations to the end of the forecast.',
+            "(expected: P50 over; possible: only P90), each with the stress_event champion's event probability (null without one). Default range: the last 7 days of observations to the end of the forecast.",
           querystring: z.object({
             region: regionParam,
             threshold: z.coerce.number().min(-10).max(20).optional().describe('alert level in z units'),

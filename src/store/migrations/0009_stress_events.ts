@@ -6,7 +6,12 @@ import { sql, type Kysely } from 'kysely';
  * quantiles of dcgrid.forecasts. Stored rows get their labels on the next ingest or
  * `dcgrid features rebuild-stress`.
  */
-export const STRESS_EVENT_COLUMNS = ['event_tight', 'event_snsp', 'event_price_spike', 'stress_event'] as const;
+export const STRESS_EVENT_COLUMNS = [
+  'event_tight',
+  'event_snsp',
+  'event_price_spike',
+  'stress_event',
+] as const;
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   const add = sql.join(STRESS_EVENT_COLUMNS.map((c) => sql`ADD COLUMN ${sql.ref(c)} boolean`));
