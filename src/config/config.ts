@@ -104,6 +104,7 @@ const schema = z.object({
     'price_eur_mwh',
     'co2_intensity',
     'stress_score',
+    'stress_event',
   ]),
   FORECAST_HORIZON_H: positiveInt.max(168).default(168),
   CONTEXT_LENGTH_H: positiveInt.max(24 * 28).default(168),
