@@ -124,6 +124,7 @@ describe.each(TEST_BACKENDS)('API on %s', (kind) => {
       expect(hour.level).toBe(hour.p50 >= 1 ? 'expected' : 'possible');
       // No stress_event classifier in this store: the probability is there, and null.
       expect(hour).toHaveProperty('eventProbability', null);
+      expect(hour).not.toHaveProperty('probability');
     }
     expect(body.forecast.hours.length).toBeGreaterThan(0);
     expect(body.events.missing).toContain('no stress_event forecast for IE');

@@ -155,7 +155,7 @@ export async function readStressAlerts(
           issuedAt: forecast.issuedAt,
           hours: forecast.points
             .filter((p) => p.ts >= from && p.ts < to && (p.p90 ?? p.p50 ?? -Infinity) >= threshold)
-            .map((p) => ({
+            .map(({ probability: _quantileForecast, ...p }) => ({
               ...p,
               band: bandOf(p.p50, threshold),
               level: p.p50 !== null && p.p50 >= threshold ? ('expected' as const) : ('possible' as const),
