@@ -63,6 +63,8 @@ export const backtestConfigSchema = z
       .default([0.1, 0.5, 0.9])
       .refine((levels) => levels.includes(0.5), 'the quantiles must include the median, 0.5'),
     seed: z.number().int().default(42),
+    /** Event classifiers: the probability at or above which an hour is alerted (precision, recall). */
+    alertProbability: z.number().gt(0).lt(1).default(0.3),
     /** Model parameters (FitOptions.params) by model name. */
     params: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
   })

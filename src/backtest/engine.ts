@@ -16,6 +16,7 @@ import type {
   TrainingProgress,
 } from '../models/types.js';
 import { resolveBacktestConfig, type BacktestConfig, type BacktestConfigInput } from './config.js';
+import { EventAccumulator, type EventMetricValues, type ReliabilityBin } from './event-metrics.js';
 import { MetricAccumulator, seasonalNaiveScale, type MetricValues } from './metrics.js';
 import { planOrigins } from './origins.js';
 
@@ -33,6 +34,13 @@ export interface ModelBacktest {
   /** byHorizon[h - 1]: metrics of forecast hour h over every origin. */
   byHorizon: MetricValues[];
   scopes: Record<Scope, MetricValues>;
+  /** Event classifiers only (forecasts with a probability): pooled event metrics per scope. */
+  events?: Record<Scope, EventScope>;
+}
+
+export interface EventScope {
+  metrics: EventMetricValues & { n: number };
+  reliability: ReliabilityBin[];
 }
 
 export interface BacktestResult {
@@ -156,6 +164,8 @@ async function backtestModel(
   const { signal, onProgress } = options;
   const y = frame.columns[config.target]!;
   const byHorizon = Array.from({ length: config.horizon }, () => new MetricAccumulator(config.quantiles));
+  const eventsByHorizon = Array.from({ length: config.horizon }, () => new EventAccumulator());
+  let probabilistic = false;
   const report = (progress: Omit<BacktestProgress, 'model' | 'modelIndex' | 'originsTotal'>) =>
     onProgress?.({ model: factory.name, modelIndex, originsTotal: origins.length, ...progress });
   let model = undefined as ReturnType<ModelFactory['create']> | undefined;
@@ -202,6 +212,12 @@ async function backtestModel(
         for (let k = 0; k < levels.length; k++) point[k] = levels[k]![h]!;
         byHorizon[h]!.add(y[originRows[j]! + h]!, point, scales[j]!);
       }
+      if (forecast.probability !== undefined) {
+        probabilistic = true;
+        for (let h = 0; h < config.horizon; h++) {
+          eventsByHorizon[h]!.add(forecast.probability[h]!, y[originRows[j]! + h]!);
+        }
+      }
       if (options.onForecast !== undefined) {
         const row = originRows[j]!;
         await options.onForecast({
@@ -225,6 +241,15 @@ async function backtestModel(
     for (let h = 0; h < Math.min(hours, config.horizon); h++) pooled.merge(byHorizon[h]!);
     scopes[scope] = pooled.values();
   }
+  let events: Record<Scope, EventScope> | undefined;
+  if (probabilistic) {
+    events = {} as Record<Scope, EventScope>;
+    for (const [scope, hours] of Object.entries(SCOPES) as Array<[Scope, number]>) {
+      const pooled = new EventAccumulator();
+      for (let h = 0; h < Math.min(hours, config.horizon); h++) pooled.merge(eventsByHorizon[h]!);
+      events[scope] = { metrics: pooled.values(config.alertProbability), reliability: pooled.reliability() };
+    }
+  }
   return {
     model: factory.name,
     fits,
@@ -232,6 +257,7 @@ async function backtestModel(
     forecastSeconds,
     byHorizon: byHorizon.map((accumulator) => accumulator.values()),
     scopes,
+    ...(events ? { events } : {}),
   };
 }
 

@@ -133,3 +133,64 @@ describe('no leakage from the future', () => {
     120_000,
   );
 });
+
+describe('no leakage from the future: event classifiers', () => {
+  // A 0/1 target: the load's top tenth of hours, with the load itself as a past column.
+  const sorted = Float64Array.from(frame.columns.load!).sort();
+  const level = sorted[Math.floor(sorted.length * 0.9)]!;
+  const events: HourlyFrame = {
+    ts: frame.ts,
+    columns: { ...frame.columns, event: Float64Array.from(frame.columns.load!, (v) => (v >= level ? 1 : 0)) },
+  };
+  const EVENT_PARAMS: Record<string, Record<string, unknown>> = {
+    eventclim: {},
+    xgbevent: {
+      rounds: 25,
+      maxTrainingRows: 3000,
+      earlyStoppingRounds: 10,
+      nthread: 1,
+      pastColumns: ['load'],
+    },
+  };
+  async function fitAndForecastEvent(model: string, data: HourlyFrame): Promise<Forecast> {
+    const forecaster = getModelFactory(model).create();
+    try {
+      await fitAt(forecaster, data, ORIGIN, {
+        region: 'IE',
+        target: 'event',
+        trainHours: 24 * 7 * 6,
+        validationHours: 24 * 7,
+        horizon: HORIZON,
+        contextLength: 48,
+        quantiles: QUANTILES,
+        seed: 11,
+        params: EVENT_PARAMS[model],
+      });
+      return await forecastAt(forecaster, data, ORIGIN, { horizon: HORIZON, quantiles: QUANTILES });
+    } finally {
+      forecaster.dispose();
+    }
+  }
+
+  it.each(['eventclim', 'xgbevent'])(
+    '%s forecasts the same probabilities from T when everything from T on is blanked',
+    async (model) => {
+      const full = await fitAndForecastEvent(model, events);
+      const blind = await fitAndForecastEvent(model, blankFrom(events, ORIGIN));
+      expect(full.probability).toBeDefined();
+      expect(blind.probability).toEqual(full.probability);
+      expect(blind.values).toEqual(full.values);
+      expect(full.probability!.every((p) => p >= 0 && p <= 1)).toBe(true);
+    },
+    120_000,
+  );
+
+  it('xgbevent does change when the last day before T is blanked too', async () => {
+    const full = await fitAndForecastEvent('xgbevent', events);
+    const earlier = await fitAndForecastEvent('xgbevent', blankFrom(events, ORIGIN - 24 * HOUR_MS));
+    let largest = 0;
+    for (let h = 0; h < HORIZON; h++)
+      largest = Math.max(largest, Math.abs(full.probability![h]! - earlier.probability![h]!));
+    expect(largest).toBeGreaterThan(0.01);
+  }, 120_000);
+});

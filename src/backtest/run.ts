@@ -19,12 +19,18 @@ export interface StoredBacktestRun {
   frameHours: number;
 }
 
-/** Columns a backtest reads: the target first, then every column the models' parameters name. */
-export function backtestColumns(target: string, params: Record<string, Record<string, unknown>>): string[] {
+/** Columns a backtest reads: the target first, then every column the models read (their parameters or defaults). */
+export function backtestColumns(
+  target: string,
+  params: Record<string, Record<string, unknown>>,
+  models: readonly string[] = [],
+): string[] {
   const columns = [target];
-  for (const modelParams of Object.values(params)) {
-    for (const column of modelInputColumns(modelParams)) if (!columns.includes(column)) columns.push(column);
-  }
+  const add = (list: string[]) => {
+    for (const column of list) if (!columns.includes(column)) columns.push(column);
+  };
+  for (const [model, modelParams] of Object.entries(params)) add(modelInputColumns(modelParams, model));
+  for (const model of models) add(modelInputColumns(params[model], model));
   return columns;
 }
 
@@ -42,7 +48,7 @@ export async function backtestFromStore(
       : {};
   const frame = await loadHourlyFrame(store.db, {
     region: config.region,
-    columns: backtestColumns(config.target, config.params),
+    columns: backtestColumns(config.target, config.params, config.models),
     ...range,
   });
   if (frame.ts.length === 0) {

@@ -8,6 +8,7 @@ import { copyChunks, type CopyValue } from '../store/copy-text.js';
 import type { Database } from '../store/database.js';
 import type { Store } from '../store/store.js';
 import { SCOPES, type BacktestResult, type Scope } from './engine.js';
+import { EVENT_METRIC_NAMES } from './event-metrics.js';
 import { METRIC_NAMES, type MetricName, type MetricValues } from './metrics.js';
 
 const METRIC_COLUMNS = ['backtest_id', 'model', 'scope', 'horizon_h', 'metric', 'value'] as const;
@@ -20,8 +21,15 @@ export function* metricRows(result: BacktestResult): Generator<CopyValue[]> {
   };
   for (const entry of result.models) {
     for (const [h, values] of entry.byHorizon.entries()) yield* rowsOf(entry.model, 'horizon', h + 1, values);
-    for (const scope of Object.keys(SCOPES) as Scope[])
+    for (const scope of Object.keys(SCOPES) as Scope[]) {
       yield* rowsOf(entry.model, scope, 0, entry.scopes[scope]);
+      // Event classifiers: their pooled event metrics, named event_<metric> (docs/BACKTESTING.md).
+      const events = entry.events?.[scope].metrics;
+      if (events !== undefined) {
+        for (const metric of EVENT_METRIC_NAMES)
+          yield [result.backtestId, entry.model, scope, 0, `event_${metric}`, events[metric]];
+      }
+    }
   }
 }
 

@@ -6,7 +6,13 @@ describe('loadConfig', () => {
   it('applies documented defaults', () => {
     const config = loadConfig({}, { cwd: '/tmp/x', dotenv: false });
     expect(config.REGION).toBe('IE');
-    expect(config.TARGETS).toEqual(['dc_load_mw', 'price_eur_mwh', 'co2_intensity', 'stress_score']);
+    expect(config.TARGETS).toEqual([
+      'dc_load_mw',
+      'price_eur_mwh',
+      'co2_intensity',
+      'stress_score',
+      'stress_event',
+    ]);
     expect(config.FORECAST_HORIZON_H).toBe(168);
     expect(config.CONTEXT_LENGTH_H).toBe(168);
     expect(config.home).toBe('/tmp/x/.dcgrid');

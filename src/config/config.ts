@@ -104,6 +104,7 @@ const schema = z.object({
     'price_eur_mwh',
     'co2_intensity',
     'stress_score',
+    'stress_event',
   ]),
   FORECAST_HORIZON_H: positiveInt.max(168).default(168),
   CONTEXT_LENGTH_H: positiveInt.max(24 * 28).default(168),
@@ -135,6 +136,13 @@ const schema = z.object({
     snsp: 0.1,
   }),
   STRESS_ALERT_THRESHOLD: z.coerce.number().finite().default(2),
+  // Stress-event labels (docs/FEATURES.md, "Stress events"): net load at or above this quantile of
+  // its seasonal reference, SNSP within this margin (fraction) of its limit, price at or above this
+  // multiple of its 30-day median; and the event probability at which the classifier raises an alert.
+  STRESS_EVENT_NET_LOAD_QUANTILE: z.coerce.number().gt(0).lt(1).default(0.99),
+  STRESS_EVENT_SNSP_MARGIN: z.coerce.number().min(0).lt(1).default(0.05),
+  STRESS_EVENT_PRICE_RATIO: z.coerce.number().gt(1).default(2),
+  STRESS_EVENT_ALERT_PROBABILITY: z.coerce.number().gt(0).lt(1).default(0.3),
   PROMOTION_METRIC: z.string().default('day_ahead_mase'),
   PIPELINE_MODELS: csv(
     z.string().regex(/^[a-z0-9]+$/, 'model names are lower-case letters and digits'),
@@ -142,6 +150,10 @@ const schema = z.object({
   PIPELINE_FAST_MODELS: csv(
     z.string().regex(/^[a-z0-9]+$/, 'model names are lower-case letters and digits'),
   ).default(['snaive168', 'xgb']),
+  // Models trained for the stress_event target (event classifiers; the first is the baseline).
+  PIPELINE_EVENT_MODELS: csv(
+    z.string().regex(/^[a-z0-9]+$/, 'model names are lower-case letters and digits'),
+  ).default(['eventclim', 'xgbevent']),
   TRAIN_DAYS: positiveInt.max(3650).default(730),
   VALIDATION_HOURS: z.coerce.number().int().min(0).default(1344),
   BACKTEST_WEEKS: positiveInt.max(104).default(4),

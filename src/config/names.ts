@@ -15,5 +15,7 @@ export const FORECAST_TARGETS = [
   'price_eur_mwh',
   'co2_intensity',
   'stress_score',
+  // A 0/1 label: forecast as a probability by the event classifiers (xgbevent, eventclim).
+  'stress_event',
 ] as const;
 export type ForecastTarget = (typeof FORECAST_TARGETS)[number];

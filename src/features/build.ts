@@ -16,6 +16,12 @@ import { computeGridFeatures } from './grid-features.js';
 import type { HourGrid, SeriesPoints } from './hourly.js';
 import { indexSeries, observeColumns, regionGrid } from './observed.js';
 import { describeQuality, emptyQuality, type FeatureQuality } from './quality.js';
+import {
+  checkStressEventSettings,
+  computeStressEvents,
+  DEFAULT_STRESS_EVENTS,
+  type StressEventSettings,
+} from './stress-events.js';
 import { checkStressWeights, computeStress } from './stress.js';
 import { assembleTable, tableRows } from './table.js';
 
@@ -33,6 +39,8 @@ export interface BuildFeaturesInput {
   stressWeights: Config['STRESS_WEIGHTS'];
   /** STRESS_ALERT_THRESHOLD: the stored stress_band is placed around it. */
   stressAlertThreshold: Config['STRESS_ALERT_THRESHOLD'];
+  /** Stress-event label settings (default: the settings' defaults). */
+  stressEvents?: StressEventSettings;
   /** Optional hour range [from, to) to emit; rolling windows and CSO quarters still use the other hours. */
   from?: number;
   to?: number;
@@ -57,6 +65,8 @@ function emitRange(grid: HourGrid, from?: number, to?: number): [number, number]
 export function buildFeatures(input: BuildFeaturesInput): BuildFeaturesResult {
   const { region, stressWeights } = input;
   checkStressWeights(stressWeights);
+  const eventSettings = input.stressEvents ?? DEFAULT_STRESS_EVENTS;
+  checkStressEventSettings(eventSettings);
   const { index, unused } = indexSeries(input.series);
   const hourGrid = regionGrid(region, index);
   if (!hourGrid) {
@@ -88,6 +98,15 @@ export function buildFeatures(input: BuildFeaturesInput): BuildFeaturesResult {
     },
     stressWeights,
   );
+  const events = computeStressEvents(
+    {
+      start: hourGrid.start,
+      net_load_mw: grid.netLoad,
+      price_eur_mwh: col('price_eur_mwh'),
+      snsp: col('snsp'),
+    },
+    eventSettings,
+  );
   const notes: string[] = [];
   let proxy: ProxyResult | null = null;
   let causal: Float64Array | null = null;
@@ -112,7 +131,7 @@ export function buildFeatures(input: BuildFeaturesInput): BuildFeaturesResult {
     notes.push('the dc_load_mw proxy is built for IE only; this region carries telemetry where present');
   }
   const [lo, hi] = emitRange(hourGrid, input.from, input.to);
-  const table = assembleTable({ region, observed, grid, stress, proxy, causal }, lo, hi);
+  const table = assembleTable({ region, observed, grid, stress, events, proxy, causal }, lo, hi);
   const rows = tableRows(table, input.stressAlertThreshold);
   const quality = describeQuality({
     region,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { STRESS_COMPONENT_COLUMNS } from '../store/migrations/0006_stress_components.js';
+import { STRESS_EVENT_COLUMNS } from '../store/migrations/0009_stress_events.js';
 import { FEATURE_COLUMNS, featureRowValues, NUMERIC_FEATURE_COLUMNS, type FeatureRow } from './columns.js';
 
 /** Columns of migrations after 0006, in order (0008: the analysis proxy, double precision). */
@@ -8,7 +9,7 @@ const LATER_COLUMNS = ['dc_load_analysis_mw'];
 
 /** Column names of dcgrid.features_hourly as 0001 creates them, then the columns later migrations add. */
 function migrationColumns(): string[] {
-  return [...foundationColumns(), ...STRESS_COMPONENT_COLUMNS, ...LATER_COLUMNS];
+  return [...foundationColumns(), ...STRESS_COMPONENT_COLUMNS, ...LATER_COLUMNS, ...STRESS_EVENT_COLUMNS];
 }
 
 function foundationColumns(): string[] {

@@ -84,6 +84,11 @@ export const FEATURE_COLUMNS = [
   'stress_snsp',
   // Added by migration 0008.
   'dc_load_analysis_mw',
+  // Added by migration 0009 (stress-event labels, booleans).
+  'event_tight',
+  'event_snsp',
+  'event_price_spike',
+  'stress_event',
 ] as const;
 export type FeatureColumn = (typeof FEATURE_COLUMNS)[number];
 
@@ -92,6 +97,11 @@ export type FeatureRow = { region: Region; ts: number } & { [C in NumericFeature
   price_spike_flag: boolean | null;
   dc_load_source: DcLoadSource | null;
   stress_band: StressBand | null;
+  /** Stress-event labels (src/features/stress-events.ts); NULL when unknown. */
+  event_tight: boolean | null;
+  event_snsp: boolean | null;
+  event_price_spike: boolean | null;
+  stress_event: boolean | null;
   /** Frozen: rows with the same flags share one list. */
   flags: readonly FeatureFlag[];
 };

@@ -9,6 +9,7 @@ import type { ProxyResult } from './dc-proxy.js';
 import { flagBit, flagsOfMask, incompleteFlag, OBSERVED_COLUMNS, type ObservedColumn } from './flags.js';
 import type { GridFeatures } from './grid-features.js';
 import type { ObservedData } from './observed.js';
+import type { StressEvents } from './stress-events.js';
 import { stressBand, type StressResult } from './stress.js';
 
 export interface FeatureTable {
@@ -19,6 +20,8 @@ export interface FeatureTable {
   /** 1 / 0 / NaN. */
   negPrice: Float64Array;
   priceSpike: Float64Array;
+  /** Stress-event labels, 1 / 0 / NaN. */
+  events: StressEvents;
   dcSource: Array<DcLoadSource | null>;
   /** Flags of each hour as a bit mask (flags.ts: ALL_FLAGS order). */
   flagMasks: Uint32Array;
@@ -29,6 +32,7 @@ export interface TableInputs {
   observed: ObservedData;
   grid: GridFeatures;
   stress: StressResult;
+  events: StressEvents;
   proxy: ProxyResult | null;
   /** The causal estimate (dc-proxy.ts causalDataCentreLoad), same grid as the proxy. */
   causal: Float64Array | null;
@@ -36,7 +40,7 @@ export interface TableInputs {
 
 /** Columns of grid hours [lo, hi). */
 export function assembleTable(
-  { region, observed, grid, stress, proxy, causal }: TableInputs,
+  { region, observed, grid, stress, events, proxy, causal }: TableInputs,
   lo: number,
   hi: number,
 ): FeatureTable {
@@ -133,6 +137,12 @@ export function assembleTable(
     },
     negPrice: slice(grid.negPrice),
     priceSpike: slice(grid.priceSpike),
+    events: {
+      tight: slice(events.tight),
+      snsp: slice(events.snsp),
+      price_spike: slice(events.price_spike),
+      event: slice(events.event),
+    },
     dcSource,
     flagMasks,
   };
@@ -143,7 +153,7 @@ const boolOrNull = (x: number): boolean | null => (Number.isNaN(x) ? null : x ==
 
 /** The table as rows; stress_band is placed around the alert threshold (STRESS_ALERT_THRESHOLD, stressBandFloors). */
 export function tableRows(table: FeatureTable, alertThreshold: number): FeatureRow[] {
-  const { region, ts, numeric: c, negPrice, priceSpike, dcSource, flagMasks } = table;
+  const { region, ts, numeric: c, negPrice, priceSpike, events, dcSource, flagMasks } = table;
   const rows = new Array<FeatureRow>(ts.length);
   for (let i = 0; i < ts.length; i++) {
     const score = c.stress_score[i]!;
@@ -183,6 +193,10 @@ export function tableRows(table: FeatureTable, alertThreshold: number): FeatureR
       stress_price: orNull(c.stress_price[i]!),
       stress_interconnector: orNull(c.stress_interconnector[i]!),
       stress_snsp: orNull(c.stress_snsp[i]!),
+      event_tight: boolOrNull(events.tight[i]!),
+      event_snsp: boolOrNull(events.snsp[i]!),
+      event_price_spike: boolOrNull(events.price_spike[i]!),
+      stress_event: boolOrNull(events.event[i]!),
       flags: flagsOfMask(flagMasks[i]!),
     };
   }

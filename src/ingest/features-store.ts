@@ -14,7 +14,14 @@ export const FEATURES_HOURLY: KeyedTable = {
 };
 
 const VALUE_COLUMNS = FEATURE_COLUMNS.filter((c) => c !== 'region' && c !== 'ts_utc');
-const BOOLEAN_COLUMNS = new Set<Column>(['neg_price_flag', 'price_spike_flag']);
+const BOOLEAN_COLUMNS = new Set<Column>([
+  'neg_price_flag',
+  'price_spike_flag',
+  'event_tight',
+  'event_snsp',
+  'event_price_spike',
+  'stress_event',
+]);
 const TEXT_COLUMNS = new Set<Column>(['dc_load_source', 'stress_band']);
 
 /** One writer per column, in table order, so each row is encoded without looking up its types. */

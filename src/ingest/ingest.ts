@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import type { Config, Region } from '../config/config.js';
 import { REGIONS } from '../config/config.js';
 import { DcgridError, ErrorCodes } from '../lib/errors.js';
+import { stressEventSettings, type StressEventSettings } from '../features/stress-events.js';
 import { buildFeatures } from '../features/build.js';
 import type { CsoFigure, Observation, ParseResult, SourceAdapter } from '../sources/types.js';
 import {
@@ -48,6 +49,8 @@ export interface IngestRequest {
   stressWeights: Config['STRESS_WEIGHTS'];
   /** STRESS_ALERT_THRESHOLD: the stored stress_band is placed around it. */
   stressAlertThreshold: Config['STRESS_ALERT_THRESHOLD'];
+  /** Stress-event label settings (default: the settings' defaults). */
+  stressEvents?: StressEventSettings;
   signal?: AbortSignal;
   /** Progress: a stage starts (with how many steps it has), or one step of it is done. */
   onStage?: (stage: IngestStage, total: number) => void;
@@ -145,6 +148,7 @@ export async function runIngest(store: Store, request: IngestRequest): Promise<I
               cso,
               stressWeights: request.stressWeights,
               stressAlertThreshold: request.stressAlertThreshold,
+              ...(request.stressEvents ? { stressEvents: request.stressEvents } : {}),
             }),
           );
           since(`build_features_${region}`, t0);
@@ -234,6 +238,7 @@ export async function planAndRunIngest(
     ...run,
     stressWeights: config.STRESS_WEIGHTS,
     stressAlertThreshold: config.STRESS_ALERT_THRESHOLD,
+    stressEvents: stressEventSettings(config),
   });
   return { ...result, plan };
 }

@@ -33,7 +33,7 @@ export interface PlanOptions {
 
 export type IngestPlan = Omit<
   IngestRequest,
-  'stressWeights' | 'stressAlertThreshold' | 'signal' | 'onStage' | 'onStep'
+  'stressWeights' | 'stressAlertThreshold' | 'stressEvents' | 'signal' | 'onStage' | 'onStep'
 >;
 
 /**

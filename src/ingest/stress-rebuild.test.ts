@@ -141,6 +141,47 @@ describe('rebuild-stress on PostgreSQL', () => {
     expect(await stored(store, 'IE')).toEqual(before);
   }, 120_000);
 
+  it('recomputes the stress-event labels with the settings given, as a fresh build would', async () => {
+    const settings = { netLoadQuantile: 0.9, snspMargin: 0.2, priceRatio: 1.5 };
+    const fresh = buildFeatures({
+      region: 'IE',
+      series,
+      cso: [],
+      stressWeights: NEW,
+      stressAlertThreshold: 2,
+      stressEvents: settings,
+    }).rows;
+    const labels = (rows: Array<Record<string, unknown>>) =>
+      rows.map((r) => [r.event_tight, r.event_snsp, r.event_price_spike, r.stress_event]);
+    const read = async () =>
+      labels(
+        await store.db
+          .selectFrom('dcgrid.features_hourly')
+          .select(['event_tight', 'event_snsp', 'event_price_spike', 'stress_event'])
+          .where('region', '=', 'IE')
+          .orderBy('ts_utc')
+          .execute(),
+      );
+    // The defaults (the first test's rebuild) are what a default build gives.
+    expect(await read()).toEqual(labels(newRows as unknown as Array<Record<string, unknown>>));
+    const result = await rebuildStress(store, {
+      alertThreshold: 2,
+      weights: NEW,
+      events: settings,
+      regions: ['IE'],
+    });
+    expect(result.regions[0]!.changed).toBeGreaterThan(0);
+    const after = await read();
+    expect(after).toEqual(labels(fresh as unknown as Array<Record<string, unknown>>));
+    // Each label is both true and false somewhere, and the union is known somewhere.
+    for (let k = 0; k < 4; k++) {
+      expect(after.some((row) => row[k] === true)).toBe(true);
+      expect(after.some((row) => row[k] === false)).toBe(true);
+    }
+    await rebuildStress(store, { alertThreshold: 2, weights: NEW, regions: ['IE'] });
+    expect(await read()).toEqual(labels(newRows as unknown as Array<Record<string, unknown>>));
+  }, 120_000);
+
   it('leaves a gap in the stored hours out of the reference instead of shifting later hours', async () => {
     const gap = T0 + 9000 * 3_600_000;
     await sql`DELETE FROM dcgrid.features_hourly WHERE ts_utc = ${new Date(gap)}`.execute(store.db);

@@ -1,13 +1,22 @@
 /**
- * Recomputes the stress score, its band, its components and the `stress_partial` flag of every
- * stored hour from the stored hourly columns (no raw file is read), in one transaction: after a
- * change of STRESS_WEIGHTS, STRESS_ALERT_THRESHOLD (the bands) or of the formula, `dcgrid features
- * rebuild-stress` brings every row in
+ * Recomputes the stress score, its band, its components, the `stress_partial` flag and the
+ * stress-event labels (src/features/stress-events.ts) of every stored hour from the stored hourly
+ * columns (no raw file is read), in one transaction: after a change of STRESS_WEIGHTS,
+ * STRESS_ALERT_THRESHOLD (the bands), the STRESS_EVENT_* settings or of the formula, `dcgrid
+ * features rebuild-stress` brings every row in
  * line, or changes nothing if it fails. Rows whose values do not change are not written.
  */
 import { sql } from 'kysely';
 import { REGIONS, type Config, type Region } from '../config/config.js';
 import { flagBit, flagsOfMask, type FeatureFlag } from '../features/flags.js';
+import {
+  checkStressEventSettings,
+  computeStressEvents,
+  DEFAULT_STRESS_EVENTS,
+  STRESS_EVENT_ALL_COLUMNS,
+  STRESS_EVENT_LABELS,
+  type StressEventSettings,
+} from '../features/stress-events.js';
 import {
   checkStressWeights,
   computeStress,
@@ -42,6 +51,7 @@ const STAGE_COLUMNS = [
   'stress_score',
   'stress_band',
   ...COMPONENT_COLUMNS,
+  ...STRESS_EVENT_ALL_COLUMNS,
   'flags',
 ] as const;
 const UPDATED_COLUMNS = STAGE_COLUMNS.slice(2);
@@ -50,6 +60,8 @@ export interface RebuildStressOptions {
   weights: Config['STRESS_WEIGHTS'];
   /** STRESS_ALERT_THRESHOLD: stress_band is placed around it (stressBandFloors). */
   alertThreshold: Config['STRESS_ALERT_THRESHOLD'];
+  /** Stress-event label settings (default: the settings' defaults). */
+  events?: StressEventSettings;
   /** Regions to rebuild (default all). */
   regions?: readonly Region[];
   signal?: AbortSignal;
@@ -123,10 +135,13 @@ async function rebuildRegion(
   region: Region,
   weights: Config['STRESS_WEIGHTS'],
   alertThreshold: number,
+  eventSettings: StressEventSettings,
 ): Promise<{ hours: number; changed: number } | null> {
   const frame = await readFrame(tx, region);
   if (!frame) return null;
   const { score, partial, components } = computeStress(frame.inputs, weights);
+  const events = computeStressEvents(frame.inputs, eventSettings);
+  const eventColumns = [...STRESS_EVENT_LABELS.map((l) => events[l]), events.event];
   const chunks = binaryCopyChunks(frame.rows.keys(), (b, i) => {
     const h = frame.rows[i]!;
     b.row(STAGE_COLUMNS.length);
@@ -139,12 +154,17 @@ async function rebuildRegion(
       const v = components[c][h]!;
       b.float8(Number.isNaN(v) ? null : v);
     }
+    for (const column of eventColumns) {
+      const v = column[h]!;
+      b.bool(Number.isNaN(v) ? null : v === 1);
+    }
     b.textArray(withPartial(frame.flags[i]!, partial[h] === 1, region, frame.ts[i]!));
   });
   await sql`
     CREATE TEMP TABLE stress_stage (
       region text, ts_utc timestamptz, stress_score double precision, stress_band text,
-      ${sql.join(COMPONENT_COLUMNS.map((c) => sql`${sql.ref(c)} double precision`))}, flags text[]
+      ${sql.join(COMPONENT_COLUMNS.map((c) => sql`${sql.ref(c)} double precision`))},
+      ${sql.join(STRESS_EVENT_ALL_COLUMNS.map((c) => sql`${sql.ref(c)} boolean`))}, flags text[]
     ) ON COMMIT DROP`.execute(tx.db);
   await tx.copyIn('stress_stage', STAGE_COLUMNS, chunks, 'binary');
   const assignments = sql.join(UPDATED_COLUMNS.map((c) => sql`${sql.ref(c)} = s.${sql.ref(c)}`));
@@ -166,6 +186,8 @@ export async function rebuildStress(
 ): Promise<RebuildStressResult> {
   checkStressWeights(options.weights);
   stressBandFloors(options.alertThreshold);
+  const eventSettings = options.events ?? DEFAULT_STRESS_EVENTS;
+  checkStressEventSettings(eventSettings);
   const started = performance.now();
   const regions = options.regions ?? REGIONS;
   const done = await store.transaction(async (tx) => {
@@ -176,7 +198,7 @@ export async function rebuildStress(
         throw new DcgridError(ErrorCodes.INTERRUPTED, 'stress rebuild interrupted: nothing was written');
       }
       options.onRegion?.(region, 'start', 0, 0);
-      const result = await rebuildRegion(tx, region, options.weights, options.alertThreshold);
+      const result = await rebuildRegion(tx, region, options.weights, options.alertThreshold, eventSettings);
       if (!result) continue;
       out.push({ region, ...result });
       options.onRegion?.(region, 'done', result.hours, result.changed);

@@ -3,8 +3,18 @@ import { isDcgridError, type DcgridError } from '../lib/errors.js';
 import { getModelFactory, isModelName, MODEL_NAMES, modelInputColumns } from './catalog.js';
 
 describe('model catalog', () => {
-  it('lists the baselines first, then the learned models, then the ensemble of them', () => {
-    expect(MODEL_NAMES).toEqual(['snaive24', 'snaive168', 'mstl', 'prophet', 'xgb', 'tft', 'ensemble']);
+  it('lists the baselines first, then the learned models, the event classifiers, then the ensemble', () => {
+    expect(MODEL_NAMES).toEqual([
+      'snaive24',
+      'snaive168',
+      'mstl',
+      'prophet',
+      'xgb',
+      'tft',
+      'eventclim',
+      'xgbevent',
+      'ensemble',
+    ]);
   });
 
   it('gives each name a factory whose models carry that name', () => {
@@ -28,7 +38,7 @@ describe('model catalog', () => {
     }
     expect(isDcgridError(error, 'E_CONFIG_INVALID')).toBe(true);
     expect((error as DcgridError).message).toContain(
-      'snaive24, snaive168, mstl, prophet, xgb, tft, ensemble',
+      'snaive24, snaive168, mstl, prophet, xgb, tft, eventclim, xgbevent, ensemble',
     );
   });
 

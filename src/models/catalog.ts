@@ -10,6 +10,7 @@ import { prophetFactory } from './prophet/index.js';
 import { snaive168Factory, snaive24Factory } from './snaive/index.js';
 import { tftFactory } from './tft/index.js';
 import type { ModelFactory } from './types.js';
+import { eventClimatologyFactory, xgbEventFactory } from './event/index.js';
 import { xgbFactory } from './xgb/index.js';
 
 const FACTORIES: readonly ModelFactory[] = [
@@ -19,6 +20,8 @@ const FACTORIES: readonly ModelFactory[] = [
   prophetFactory,
   xgbFactory,
   tftFactory,
+  eventClimatologyFactory,
+  xgbEventFactory,
   createEnsembleFactory((name) => getModelFactory(name)),
 ];
 
@@ -48,8 +51,10 @@ export function getModelFactory(name: string): ModelFactory {
  * Frame columns besides the target that a model reads with these parameters (their
  * `pastColumns`), so that callers load them. Without any, a model sees the target and the calendar.
  */
-export function modelInputColumns(params: Record<string, unknown> | undefined): string[] {
-  const past = params?.pastColumns ?? [];
+export function modelInputColumns(params: Record<string, unknown> | undefined, model?: string): string[] {
+  const defaults =
+    model !== undefined ? FACTORIES.find((f) => f.name === model)?.defaultPastColumns : undefined;
+  const past = params?.pastColumns ?? defaults ?? [];
   if (!Array.isArray(past) || past.some((c) => typeof c !== 'string')) {
     throw new DcgridError(ErrorCodes.CONFIG_INVALID, 'pastColumns must be a list of column names.');
   }

@@ -171,6 +171,11 @@ function checkForecast(
     throw fail(`${forecast.values.length} value rows for ${forecast.quantiles.length} quantiles`);
   }
   for (const row of forecast.values) if (row.length !== horizon) throw fail(`a row of ${row.length} values`);
+  const p = forecast.probability;
+  if (p !== undefined) {
+    if (p.length !== horizon) throw fail(`${p.length} probabilities for ${horizon} hours`);
+    if (p.some((v) => !(v >= 0 && v <= 1))) throw fail('a probability outside [0, 1]');
+  }
 }
 
 /** The row of `forecast.values` for quantile level `q`. */

@@ -60,6 +60,11 @@ export interface Forecast {
   quantiles: number[];
   /** values[q][h]: quantile q of hour h+1. */
   values: Float64Array[];
+  /**
+   * Event classifiers only (a 0/1 target such as stress_event): probability[h] = P(event in hour
+   * h+1). Their quantiles are those of that Bernoulli variable (1 where P > 1 - q, else 0).
+   */
+  probability?: Float64Array;
 }
 
 /** A model's persisted form: file name -> bytes, in portable formats (JSON, UBJ, raw float32). */
@@ -96,6 +101,8 @@ export interface Forecaster {
 
 export interface ModelFactory {
   readonly name: string;
+  /** Frame columns besides the target the model reads when its parameters name none (pastColumns). */
+  readonly defaultPastColumns?: readonly string[];
   create(): Forecaster;
   load(files: ModelFiles): Promise<Forecaster>;
 }

@@ -66,7 +66,7 @@ export async function issueForecast(
     const data = await loadTargetFrame(store, {
       region,
       target,
-      columns: modelInputColumns(metadata.params),
+      columns: modelInputColumns(metadata.params, record.model),
       ...(request.asOf !== undefined ? { asOf: request.asOf } : {}),
     });
     const origin = request.origin ?? nextHour(data.lastObserved);
@@ -84,6 +84,7 @@ export async function issueForecast(
       p10[h]!,
       p50[h]!,
       p90[h]!,
+      forecast.probability?.[h] ?? null,
       record.runId,
     ]);
     const rowsWritten = await store.transaction(async (tx) => {
@@ -97,7 +98,19 @@ export async function issueForecast(
         .execute();
       await tx.copyIn(
         'dcgrid.forecasts',
-        ['region', 'target', 'model', 'version', 'origin', 'ts_utc', 'p10', 'p50', 'p90', 'run_id'],
+        [
+          'region',
+          'target',
+          'model',
+          'version',
+          'origin',
+          'ts_utc',
+          'p10',
+          'p50',
+          'p90',
+          'probability',
+          'run_id',
+        ],
         copyChunks(rows),
       );
       return rows.length;

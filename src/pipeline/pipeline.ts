@@ -235,8 +235,12 @@ async function runStep(
       onProgress: (phase, done, total) => onStep?.({ kind: 'progress', step, phase, done, total }),
     };
     const outcome = await trainAndRegister({ store, tracker, registry }, trainRequest);
-    const mase = outcome.promotionMetrics.day_ahead_mase;
-    return `${model} v${outcome.registered.version} ${outcome.registered.alias} (day-ahead MASE ${mase?.toFixed(3) ?? 'n/a'}): ${outcome.registered.reason}`;
+    const brier = outcome.promotionMetrics.day_ahead_brier;
+    const score =
+      brier !== undefined
+        ? `day-ahead Brier ${brier.toFixed(4)}, AUC ${outcome.promotionMetrics.day_ahead_auc?.toFixed(3) ?? 'n/a'}`
+        : `day-ahead MASE ${outcome.promotionMetrics.day_ahead_mase?.toFixed(3) ?? 'n/a'}`;
+    return `${model} v${outcome.registered.version} ${outcome.registered.alias} (${score}): ${outcome.registered.reason}`;
   }
   const issued = await issueForecast(
     { store, registry },

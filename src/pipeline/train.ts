@@ -82,6 +82,10 @@ export function scopeMetrics(result: BacktestResult, model: string): Record<stri
       if (['mae', 'rmse', 'mape', 'smape', 'mase', 'pinball', 'coverage'].includes(name))
         out[`${scope}_${name}`] = value;
     }
+    // Event classifiers: day_ahead_brier, day_ahead_auc, ... beside the quantile metrics.
+    for (const [name, value] of Object.entries(entry.events?.[scope].metrics ?? {})) {
+      if (['brier', 'auc', 'precision', 'recall'].includes(name)) out[`${scope}_${name}`] = value;
+    }
   }
   return out;
 }
@@ -97,7 +101,7 @@ export async function trainAndRegister(deps: TrainDeps, request: TrainRequest): 
   const data = await loadTargetFrame(store, {
     region,
     target,
-    columns: modelInputColumns(params),
+    columns: modelInputColumns(params, model),
     lastHours: request.trainHours + backtestHours,
     minHours,
     ...(request.asOf !== undefined ? { asOf: request.asOf } : {}),

@@ -33,6 +33,7 @@ import type {
   SeriesKey,
   VersionRef,
 } from './types.js';
+import { STRESS_EVENT_COLUMN } from '../features/stress-events.js';
 
 export interface RegistryOptions {
   /** PROMOTION_METRIC: lower is better. */
@@ -43,6 +44,14 @@ export interface RegistryOptions {
 }
 
 type Db = Kysely<Database>;
+
+/**
+ * The metric that decides promotion for a target: PROMOTION_METRIC, except for the 0/1 event
+ * target, whose classifiers are compared on their day-ahead Brier score (lower is better).
+ */
+export function promotionMetricFor(target: string, configured: string): string {
+  return target === STRESS_EVENT_COLUMN ? 'day_ahead_brier' : configured;
+}
 
 const MAX_VERSION_SKIPS = 1000;
 
@@ -75,7 +84,12 @@ export class ModelRegistry {
         written = key;
 
         const champion = await selectChampion(db, series);
-        const decision = decideAlias(series, this.options.promotionMetric, metrics, champion);
+        const decision = decideAlias(
+          series,
+          promotionMetricFor(series.target, this.options.promotionMetric),
+          metrics,
+          champion,
+        );
         if (decision.alias === 'champion' && champion !== undefined) {
           await moveAlias(
             db,

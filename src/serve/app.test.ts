@@ -102,7 +102,11 @@ describe.each(TEST_BACKENDS)('API on %s', (kind) => {
         drivers: string[];
         components: Record<string, { contribution: number | null }>;
       }>;
-      forecast: { model: string; hours: Array<{ p50: number; p90: number; level: string }> };
+      forecast: {
+        model: string;
+        hours: Array<{ p50: number; p90: number; level: string; eventProbability: number | null }>;
+      };
+      events: { missing?: string };
     };
     expect(body.threshold).toBe(1);
     expect(body.bands).toEqual({ elevated: 0, high: 1, critical: 2 });
@@ -118,7 +122,12 @@ describe.each(TEST_BACKENDS)('API on %s', (kind) => {
     for (const hour of body.forecast.hours) {
       expect(hour.p90).toBeGreaterThanOrEqual(1);
       expect(hour.level).toBe(hour.p50 >= 1 ? 'expected' : 'possible');
+      // No stress_event classifier in this store: the probability is there, and null.
+      expect(hour).toHaveProperty('eventProbability', null);
+      expect(hour).not.toHaveProperty('probability');
     }
+    expect(body.forecast.hours.length).toBeGreaterThan(0);
+    expect(body.events.missing).toContain('no stress_event forecast for IE');
     const seed = await api.get('/stress/alerts');
     expect(((await seed.json()) as { threshold: number }).threshold).toBe(2);
   });

@@ -7,7 +7,7 @@ import type { Database } from './database.js';
 import type { FeaturesHourlyTable } from './schema/foundation.js';
 
 type NumericColumn = {
-  [K in keyof FeaturesHourlyTable]: FeaturesHourlyTable[K] extends number | null ? K : never;
+  [K in keyof FeaturesHourlyTable]: FeaturesHourlyTable[K] extends number | boolean | null ? K : never;
 }[keyof FeaturesHourlyTable];
 
 export interface FrameQuery {
@@ -20,7 +20,7 @@ export interface FrameQuery {
 
 /**
  * Reads numeric feature columns into a contiguous hourly grid (missing hours and NULLs become
- * NaN), the form every model takes.
+ * NaN), the form every model takes. Boolean columns (flags, stress-event labels) read as 1 / 0.
  */
 export async function loadHourlyFrame(db: Kysely<Database>, query: FrameQuery): Promise<HourlyFrame> {
   const { region, columns } = query;
@@ -57,6 +57,7 @@ export async function loadHourlyFrame(db: Kysely<Database>, query: FrameQuery): 
     for (const column of columns) {
       const value = row[column];
       if (typeof value === 'number') out[column]![index] = value;
+      else if (typeof value === 'boolean') out[column]![index] = value ? 1 : 0;
     }
   }
   return { ts, columns: out };
@@ -65,9 +66,8 @@ export async function loadHourlyFrame(db: Kysely<Database>, query: FrameQuery): 
 async function numericFeatureColumns(db: Kysely<Database>): Promise<Set<string>> {
   const { rows } = await sql<{ column_name: string }>`
     SELECT column_name FROM information_schema.columns
-    WHERE table_schema = 'dcgrid' AND table_name = 'features_hourly' AND data_type = 'double precision'`.execute(
-    db,
-  );
+    WHERE table_schema = 'dcgrid' AND table_name = 'features_hourly'
+      AND data_type IN ('double precision', 'boolean')`.execute(db);
   return new Set(rows.map((r) => r.column_name));
 }
 

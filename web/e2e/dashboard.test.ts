@@ -190,6 +190,18 @@ describe('dashboard in Chromium', () => {
     await page.waitForFunction(() => location.hash.includes('threshold=1'));
     await settle(page);
     expect(await heading()).toContain(await count(1));
+    // P(event) beside the score: this store has no stress_event classifier, so every hour shows '–',
+    // as the API's null, and the note says why.
+    const header = await page.locator('[data-table="alerts"] thead th').allTextContents();
+    expect(header[3]).toBe('P(event)');
+    const rows = await page
+      .locator('[data-table="alerts"] tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [tr.children[1]!.textContent, tr.children[3]!.textContent]));
+    expect(rows.some(([kind]) => kind === 'forecast')).toBe(true);
+    for (const [, probability] of rows) expect(probability).toBe('–');
+    await expect(page.locator('[data-note="events"]').textContent()).resolves.toContain(
+      'no stress_event forecast',
+    );
     await page.close();
   });
 

@@ -202,7 +202,7 @@ describe('dcgrid backtest', () => {
     }).catch((e: unknown) => e);
     expect(isDcgridError(error, 'E_CONFIG_INVALID')).toBe(true);
     expect((error as Error).message).toContain(
-      'known models: snaive24, snaive168, mstl, prophet, xgb, tft, ensemble',
+      'known models: snaive24, snaive168, mstl, prophet, xgb, tft, eventclim, xgbevent, ensemble',
     );
   });
 });

@@ -14,6 +14,8 @@ import { DEFAULT_QUANTILES } from '../../models/types.js';
 import { runCommand, type CommandContext } from '../context.js';
 import type { Cell, Output } from '../output.js';
 import type { ProgressTask } from '../progress.js';
+import { STRESS_EVENT_COLUMN } from '../../features/stress-events.js';
+import { EVENT_MODEL_NAMES } from '../../models/event/names.js';
 
 /** The command's options as commander hands them over (strings; validated here). */
 export interface BacktestCliOptions {
@@ -40,7 +42,12 @@ export function backtestSettings(
   allModels: readonly string[],
 ): BacktestConfigInput {
   const target = targetOption(options.target, config);
-  const models = listOption(options.models) ?? [...allModels];
+  // By default every catalog model that fits the target: the event classifiers for stress_event
+  // (a 0/1 label), the others for every other target.
+  const isEvent = (model: string) => (EVENT_MODEL_NAMES as readonly string[]).includes(model);
+  const models =
+    listOption(options.models) ??
+    allModels.filter((model) => isEvent(model) === (target === STRESS_EVENT_COLUMN));
   const everyH = integerOption(options.everyH, '--every-h') ?? 24;
   let origins: BacktestConfigInput['origins'];
   if (options.from !== undefined || options.to !== undefined) {
@@ -71,6 +78,7 @@ export function backtestSettings(
     contextLength: config.CONTEXT_LENGTH_H,
     seed: integerOption(options.seed, '--seed') ?? config.SEED,
     params: modelParamsOption(options.params),
+    alertProbability: config.STRESS_EVENT_ALERT_PROBABILITY,
   };
 }
 
@@ -96,6 +104,14 @@ export function backtestTable(result: BacktestResult): Array<Record<string, Cell
       const values = model.scopes[scope];
       const row: Record<string, Cell> = { model: model.model, scope: label };
       for (const [metric, title] of METRIC_COLUMNS) row[title] = values[metric];
+      // Event classifiers: their probability scores too (docs/BACKTESTING.md, "Event forecasts").
+      const events = model.events?.[scope].metrics;
+      if (events !== undefined) {
+        row.Brier = events.brier;
+        row.AUC = events.auc;
+        row.precision = events.precision;
+        row.recall = events.recall;
+      }
       rows.push(row);
     }
   }
@@ -126,6 +142,7 @@ export function backtestSummary(result: BacktestResult, metricRows: number) {
       forecastSeconds: m.forecastSeconds,
       dayAhead: m.scopes.day_ahead,
       weekAhead: m.scopes.week_ahead,
+      ...(m.events ? { events: m.events } : {}),
     })),
   };
 }

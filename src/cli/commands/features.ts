@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { REGIONS, type Region } from '../../config/config.js';
+import { stressEventSettings } from '../../features/stress-events.js';
 import { rebuildStress } from '../../ingest/stress-rebuild.js';
 import { runCommand } from '../context.js';
 import type { ProgressTask } from '../progress.js';
@@ -9,8 +10,9 @@ export function registerFeatures(program: Command): void {
   features
     .command('rebuild-stress')
     .description(
-      'recompute stress_score, stress_band, the stress components and stress_partial for every stored hour ' +
-        'from the stored columns, with the current STRESS_WEIGHTS and STRESS_ALERT_THRESHOLD, in one transaction (no raw file is read)',
+      'recompute stress_score, stress_band, the stress components, stress_partial and the stress-event labels ' +
+        '(event_tight, event_snsp, event_price_spike, stress_event) for every stored hour from the stored columns, ' +
+        'with the current STRESS_WEIGHTS, STRESS_ALERT_THRESHOLD and STRESS_EVENT_* settings, in one transaction (no raw file is read)',
     )
     .addOption(new Option('--only <region>', 'one region instead of all').choices(REGIONS))
     .action(async (options: { only?: Region }, command: Command) =>
@@ -21,6 +23,7 @@ export function registerFeatures(program: Command): void {
         const result = await rebuildStress(store, {
           weights: ctx.config.STRESS_WEIGHTS,
           alertThreshold: ctx.config.STRESS_ALERT_THRESHOLD,
+          events: stressEventSettings(ctx.config),
           regions,
           signal: ctx.signal,
           onRegion: (region, phase, hours, changed) => {

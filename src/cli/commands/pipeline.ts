@@ -6,6 +6,7 @@ import { logFile, runCommand, type CommandContext } from '../context.js';
 import { openMlops } from '../mlops.js';
 import { checkTarget, instantOption, integerOption, listOption, modelParamsOption } from '../options.js';
 import type { ProgressTask } from '../progress.js';
+import { STRESS_EVENT_COLUMN } from '../../features/stress-events.js';
 
 export interface PipelineOptions {
   targets?: string;
@@ -57,9 +58,20 @@ export function pipelineRequest(
     region: config.REGION,
     targets,
     models: listOption(options.models) ?? config.PIPELINE_MODELS,
-    // The first target is the main one; the others get the quicker models.
-    ...(targets.length > 1
-      ? { targetModels: Object.fromEntries(targets.slice(1).map((target) => [target, fast])) }
+    // The first target is the main one; the others get the quicker models, and the stress_event
+    // labels the event classifiers.
+    ...(targets.length > 1 || targets.includes(STRESS_EVENT_COLUMN)
+      ? {
+          targetModels: Object.fromEntries(
+            targets.flatMap((target, i): Array<[string, readonly string[]]> =>
+              target === STRESS_EVENT_COLUMN
+                ? [[target, config.PIPELINE_EVENT_MODELS]]
+                : i > 0
+                  ? [[target, fast]]
+                  : [],
+            ),
+          ),
+        }
       : {}),
     horizon: config.FORECAST_HORIZON_H,
     contextLength: config.CONTEXT_LENGTH_H,

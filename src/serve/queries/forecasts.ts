@@ -18,6 +18,7 @@ export const TARGET_UNITS: Record<ForecastTarget, string> = {
   price_eur_mwh: 'EUR/MWh',
   co2_intensity: 'gCO2/kWh',
   stress_score: 'z',
+  stress_event: 'probability',
 };
 
 export interface ForecastPoint {
@@ -25,6 +26,8 @@ export interface ForecastPoint {
   p10: number | null;
   p50: number | null;
   p90: number | null;
+  /** P(event) of an event classifier (target stress_event); null for quantile forecasts. */
+  probability: number | null;
 }
 
 export interface StoredForecast {
@@ -102,7 +105,7 @@ export async function readLatestForecast(
   const origin = new Date(latest.origin);
   const rows = await store.db
     .selectFrom('dcgrid.forecasts')
-    .select(['ts_utc', 'p10', 'p50', 'p90', 'issued_at'])
+    .select(['ts_utc', 'p10', 'p50', 'p90', 'probability', 'issued_at'])
     .where('region', '=', region)
     .where('target', '=', target)
     .where('model', '=', version.model)
@@ -118,7 +121,13 @@ export async function readLatestForecast(
     origin,
     issuedAt: new Date(issuedAt),
     lastObserved: await lastObservedHour(store, region, target),
-    points: rows.map((r) => ({ ts: new Date(r.ts_utc), p10: r.p10, p50: r.p50, p90: r.p90 })),
+    points: rows.map((r) => ({
+      ts: new Date(r.ts_utc),
+      p10: r.p10,
+      p50: r.p50,
+      p90: r.p90,
+      probability: r.probability,
+    })),
   };
 }
 

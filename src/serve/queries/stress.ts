@@ -53,6 +53,8 @@ export interface ForecastAlert {
   band: Band | null;
   /** expected: the median is at or above the threshold; possible: only P90 is. */
   level: 'expected' | 'possible';
+  /** P(stress_event) in the hour from the stress_event champion's latest forecast; null where it has none. */
+  eventProbability: number | null;
 }
 
 export interface StressAlerts {
@@ -65,6 +67,10 @@ export interface StressAlerts {
   forecast:
     | { model: string; version: number; origin: Date; issuedAt: Date; hours: ForecastAlert[] }
     | { missing: string };
+  /** The event classifier whose probabilities the forecast hours carry, or why there is none. */
+  events:
+    | { model: string; version: number; origin: Date; issuedAt: Date; alertProbability: number }
+    | { missing: string };
 }
 
 type StressRow = { ts_utc: Date; stress_score: number; flags: string[] } & Record<
@@ -73,13 +79,24 @@ type StressRow = { ts_utc: Date; stress_score: number; flags: string[] } & Recor
 >;
 
 export async function readStressAlerts(
-  deps: { store: Store; registry: ModelRegistry; config: Pick<Config, 'STRESS_WEIGHTS'> },
+  deps: {
+    store: Store;
+    registry: ModelRegistry;
+    config: Pick<Config, 'STRESS_WEIGHTS'> & Partial<Pick<Config, 'STRESS_EVENT_ALERT_PROBABILITY'>>;
+  },
   request: { region: Region; threshold: number; from?: Date | undefined; to?: Date | undefined },
 ): Promise<StressAlerts> {
   const { store, config } = deps;
   const { region, threshold } = request;
   const lastObserved = await lastObservedHour(store, region, 'stress_score');
   const forecast = await readLatestForecast(deps, { region, target: 'stress_score' }).catch(() => undefined);
+  const eventForecast = await readLatestForecast(deps, { region, target: 'stress_event' }).catch(
+    () => undefined,
+  );
+  const probabilities = new Map<number, number>();
+  for (const p of eventForecast?.points ?? []) {
+    if (p.probability !== null) probabilities.set(p.ts.getTime(), p.probability);
+  }
   const latest = lastObserved?.getTime() ?? Date.now();
   const from = request.from ?? new Date(latest - 6 * 24 * HOUR - 23 * HOUR);
   const to = request.to ?? new Date(forecast ? forecast.points.at(-1)!.ts.getTime() + HOUR : latest + HOUR);
@@ -133,11 +150,24 @@ export async function readStressAlerts(
           issuedAt: forecast.issuedAt,
           hours: forecast.points
             .filter((p) => p.ts >= from && p.ts < to && (p.p90 ?? p.p50 ?? -Infinity) >= threshold)
-            .map((p) => ({
+            .map(({ probability: _quantileForecast, ...p }) => ({
               ...p,
               band: bandOf(p.p50, threshold),
               level: p.p50 !== null && p.p50 >= threshold ? ('expected' as const) : ('possible' as const),
+              eventProbability: probabilities.get(p.ts.getTime()) ?? null,
             })),
         };
-  return { region, threshold, from, to, lastObserved, observed, forecast: forecastPart };
+  const events: StressAlerts['events'] =
+    eventForecast === undefined || probabilities.size === 0
+      ? {
+          missing: `no stress_event forecast for ${region}: the pipeline keeps one when TARGETS includes stress_event (model xgbevent)`,
+        }
+      : {
+          model: eventForecast.version.model,
+          version: eventForecast.version.version,
+          origin: eventForecast.origin,
+          issuedAt: eventForecast.issuedAt,
+          alertProbability: config.STRESS_EVENT_ALERT_PROBABILITY ?? 0.3,
+        };
+  return { region, threshold, from, to, lastObserved, observed, forecast: forecastPart, events };
 }

@@ -50,6 +50,10 @@ export const forecastAnswer = z.object({
       p10: z.number().nullable(),
       p50: z.number().nullable(),
       p90: z.number().nullable(),
+      probability: z
+        .number()
+        .optional()
+        .describe('event classifiers (target stress_event): P(event) in the hour'),
     }),
   ),
 });
@@ -76,6 +80,7 @@ export function forecastJson(
       p10: p.p10,
       p50: p.p50,
       p90: p.p90,
+      ...(p.probability !== null ? { probability: p.probability } : {}),
     })),
   };
 }

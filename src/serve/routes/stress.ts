@@ -56,11 +56,27 @@ export const stressAnswer = z.object({
           p90: z.number().nullable(),
           band: band.nullable(),
           level: z.enum(['expected', 'possible']),
+          eventProbability: z
+            .number()
+            .nullable()
+            .describe('P(stress_event) in the hour from the event classifier; null where it has no forecast'),
         }),
       ),
     }),
     z.object({ missing: z.string() }),
   ]),
+  events: z
+    .union([
+      z.object({
+        model: z.string(),
+        version: z.number(),
+        origin: z.string(),
+        issuedAt: z.string(),
+        alertProbability: z.number().describe('STRESS_EVENT_ALERT_PROBABILITY: alert at or above it'),
+      }),
+      z.object({ missing: z.string() }),
+    ])
+    .describe('the stress_event champion whose probabilities the forecast hours carry'),
 });
 
 function stressJson(alerts: StressAlerts): z.infer<typeof stressAnswer> {
@@ -82,6 +98,14 @@ function stressJson(alerts: StressAlerts): z.infer<typeof stressAnswer> {
             issuedAt: f.issuedAt.toISOString(),
             hours: f.hours.map((h) => ({ ...h, ts: h.ts.toISOString() })),
           },
+    events:
+      'missing' in alerts.events
+        ? alerts.events
+        : {
+            ...alerts.events,
+            origin: alerts.events.origin.toISOString(),
+            issuedAt: alerts.events.issuedAt.toISOString(),
+          },
   };
 }
 
@@ -97,7 +121,7 @@ export function registerStressRoutes(app: ApiApp, { deps, cache }: RouteContext)
           description:
             'Observed hours with stress_score at or above `threshold` (z units; default STRESS_ALERT_THRESHOLD), ' +
             "with each component's part of the score, and the hours the stress_score champion forecasts at or above it " +
-            '(expected: P50 over; possible: only P90). Default range: the last 7 days of observations to the end of the forecast.',
+            "(expected: P50 over; possible: only P90), each with the stress_event champion's event probability (null without one). Default range: the last 7 days of observations to the end of the forecast.",
           querystring: z.object({
             region: regionParam,
             threshold: z.coerce.number().min(-10).max(20).optional().describe('alert level in z units'),

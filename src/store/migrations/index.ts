@@ -7,6 +7,7 @@ import * as serve from './0005_serve.js';
 import * as stressComponents from './0006_stress_components.js';
 import * as scenarios from './0007_scenarios.js';
 import * as dcLoadAnalysis from './0008_dc_load_analysis.js';
+import * as stressEvents from './0009_stress_events.js';
 
 /** Migrations in order; both backends (PGlite, PostgreSQL) run the same list. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_stress_components': stressComponents,
   '0007_scenarios': scenarios,
   '0008_dc_load_analysis': dcLoadAnalysis,
+  '0009_stress_events': stressEvents,
 };
 
 export const migrationProvider: MigrationProvider = {

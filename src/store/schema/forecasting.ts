@@ -43,6 +43,8 @@ export interface ForecastsTable {
   p10: number | null;
   p50: number | null;
   p90: number | null;
+  /** P(event) of an event classifier (migration 0009); NULL for quantile forecasts. */
+  probability: ColumnType<number | null, number | null | undefined, number | null>;
   run_id: string | null;
   issued_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

@@ -52,6 +52,10 @@ export interface FeaturesHourlyTable {
   stress_price: number | null;
   stress_interconnector: number | null;
   stress_snsp: number | null;
+  event_tight: boolean | null;
+  event_snsp: boolean | null;
+  event_price_spike: boolean | null;
+  stress_event: boolean | null;
   flags: string[];
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

@@ -140,6 +140,8 @@ export interface StressAlert {
   level: string | null;
   /** Observed hours: the components that pushed the score up, largest first. */
   drivers: StressComponentPart[];
+  /** Forecast hours: P(stress_event) from the event classifier; null without one (and for observed hours). */
+  eventProbability: number | null;
 }
 
 export interface StressAlerts {
@@ -150,6 +152,8 @@ export interface StressAlerts {
   alerts: StressAlert[];
   /** Why there are no forecast alerts, when no stress forecast exists. */
   forecastMissing: string | null;
+  /** The event classifier behind the probabilities, or why there is none. */
+  events: { model: string; version: number; alertProbability: number } | { missing: string };
 }
 
 interface AlertsAnswer {
@@ -178,9 +182,11 @@ interface AlertsAnswer {
           p90: number | null;
           band: string | null;
           level: string;
+          eventProbability: number | null;
         }>;
       }
     | { missing: string };
+  events: { model: string; version: number; alertProbability: number } | { missing: string };
 }
 
 export async function fetchAlerts(
@@ -209,6 +215,7 @@ export async function fetchAlerts(
       name,
       ...(o.components[name] ?? { value: null, contribution: null }),
     })),
+    eventProbability: null,
   }));
   const forecast: StressAlert[] =
     'missing' in a.forecast
@@ -222,6 +229,7 @@ export async function fetchAlerts(
           band: f.band,
           level: f.level,
           drivers: [],
+          eventProbability: f.eventProbability ?? null,
         }));
   return {
     region: a.region,
@@ -230,6 +238,7 @@ export async function fetchAlerts(
     lastObserved: ms(a.lastObserved),
     alerts: [...observed, ...forecast],
     forecastMissing: 'missing' in a.forecast ? a.forecast.missing : null,
+    events: a.events ?? { missing: 'the API gives no event probabilities' },
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Stress: the observed stress score and the champion's forecast of it on the band zones, the
  * alert threshold, and the alert list (observed and forecast hours at or above the threshold) with
- * the components that pushed each hour over.
+ * the components that pushed each hour over; forecast hours carry the event classifier's
+ * P(stress_event) next to the score.
  */
 import { BAND_FILLS, PALETTE, STRESS_BANDS, type StressBand } from '../api/catalog.js';
 import {
@@ -179,6 +180,16 @@ export const stressView: View = {
         `Alerts at or above ${fmtNumber(effective, 1)}: ${observedCount} observed, ${list.length - observedCount} forecast`,
       ),
     );
+    const events = alerts.value.events;
+    parts.push(
+      h(
+        'p',
+        { class: 'lead', 'data-note': 'events' },
+        'missing' in events
+          ? `P(event): none (${events.missing}).`
+          : `P(event): probability of a stress event in the hour (tight net load, SNSP near its limit or a price spike) from ${events.model} v${events.version}; alert at ${fmtNumber(events.alertProbability, 2)} or more.`,
+      ),
+    );
     parts.push(
       list.length === 0
         ? emptyNote('No hour in this range reaches the threshold.')
@@ -187,6 +198,7 @@ export const stressView: View = {
               'hour (UTC)',
               'kind',
               'score (forecast: P50)',
+              'P(event)',
               'P10-P90',
               'band',
               'drivers: component value (contribution)',
@@ -195,6 +207,7 @@ export const stressView: View = {
               fmtHour(a.ts),
               a.kind,
               fmtNumber(a.score, 2),
+              a.eventProbability === null ? '–' : fmtNumber(a.eventProbability, 2),
               a.p10 === null || a.p90 === null ? '–' : `${fmtNumber(a.p10, 2)} to ${fmtNumber(a.p90, 2)}`,
               bandBadge(a.band),
               componentText(a),
