@@ -175,7 +175,10 @@ class CalibratedForecaster implements Forecaster {
 }
 
 /** `factory`'s model with intervals from its validation origins. */
-export function withValidationIntervals(factory: ModelFactory, options: CalibratedOptions = {}): ModelFactory {
+export function withValidationIntervals(
+  factory: ModelFactory,
+  options: CalibratedOptions = {},
+): ModelFactory {
   return {
     name: factory.name,
     create: () => new CalibratedForecaster(factory.create(), options),

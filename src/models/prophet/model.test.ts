@@ -121,7 +121,8 @@ describe('prophet forecaster', () => {
       const own = await fresh.forecast(head(frame, origin), { horizon: 24 });
       // Same window, same seed: the same curve and residual quantiles (the wasm optimizer's noise aside).
       for (let q = 0; q < 3; q++) {
-        for (let h = 0; h < 24; h++) expect(Math.abs(earlier.values[q]![h]! - own.values[q]![h]!)).toBeLessThan(0.5);
+        for (let h = 0; h < 24; h++)
+          expect(Math.abs(earlier.values[q]![h]! - own.values[q]![h]!)).toBeLessThan(0.5);
       }
       expect(earlier.values[0]![0]!).toBeLessThan(earlier.values[2]![0]!);
     } finally {
