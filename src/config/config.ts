@@ -154,7 +154,8 @@ const schema = z.object({
   PIPELINE_EVENT_MODELS: csv(
     z.string().regex(/^[a-z0-9]+$/, 'model names are lower-case letters and digits'),
   ).default(['eventclim', 'xgbevent']),
-  TRAIN_DAYS: positiveInt.max(3650).default(730),
+  // Six years: xgb gains from them; the TFT trains on its own last `trainDays` (730) of them.
+  TRAIN_DAYS: positiveInt.max(3650).default(2190),
   VALIDATION_HOURS: z.coerce.number().int().min(0).default(1344),
   BACKTEST_WEEKS: positiveInt.max(104).default(4),
   SEED: z.coerce.number().int().default(42),

@@ -9,21 +9,44 @@ import { mstlFactory } from './mstl/index.js';
 import { prophetFactory } from './prophet/index.js';
 import { snaive168Factory, snaive24Factory } from './snaive/index.js';
 import { tftFactory } from './tft/index.js';
+import { withValidationIntervals } from './calibrated.js';
 import type { ModelFactory } from './types.js';
 import { eventClimatologyFactory, xgbEventFactory } from './event/index.js';
 import { xgbFactory } from './xgb/index.js';
 
-const FACTORIES: readonly ModelFactory[] = [
+/** The models as they are, without the shared interval calibration (the ensemble's members). */
+const OWN_FACTORIES: readonly ModelFactory[] = [
   snaive24Factory,
   snaive168Factory,
   mstlFactory,
   prophetFactory,
   xgbFactory,
   tftFactory,
+];
+
+/**
+ * Every single model takes its intervals from its validation origins (calibrated.ts). The ensemble
+ * builds its own on the same origins from its members' medians (same functions), so its members
+ * are the models as they are.
+ */
+const FACTORIES: readonly ModelFactory[] = [
+  ...OWN_FACTORIES.map((factory) => withValidationIntervals(factory, { medianOnly: factory === xgbFactory })),
+  // Event classifiers forecast a probability: their 0/1 quantiles follow from it, not from errors.
   eventClimatologyFactory,
   xgbEventFactory,
-  createEnsembleFactory((name) => getModelFactory(name)),
+  createEnsembleFactory((name) => ownModelFactory(name)),
 ];
+
+function ownModelFactory(name: string): ModelFactory {
+  const factory = OWN_FACTORIES.find((f) => f.name === name);
+  if (factory === undefined) {
+    throw new DcgridError(
+      ErrorCodes.CONFIG_INVALID,
+      `Unknown ensemble member "${name}"; members can be: ${OWN_FACTORIES.map((f) => f.name).join(', ')}.`,
+    );
+  }
+  return factory;
+}
 
 /** Model names in catalog order: baselines first. */
 export const MODEL_NAMES: readonly string[] = FACTORIES.map((factory) => factory.name);

@@ -16,7 +16,7 @@ import { DcgridError, ErrorCodes } from '../../lib/errors.js';
 import { checkHorizon, checkHourlyFrame, checkQuantiles, forecastAt, quantileRow } from '../harness.js';
 import { modelJson, readModelJson } from '../model-files.js';
 import { uncross } from '../quantiles.js';
-import { gridQuantile, percentileGrid } from '../snaive/quantile-grid.js';
+import { curvesFromGrids, errorGrids, MIN_VALIDATION_ORIGINS, validationOrigins } from '../calibration.js';
 import type {
   FitOptions,
   FitReport,
@@ -33,8 +33,6 @@ import { fitWeights } from './weights.js';
 export const MODEL_FILE = 'ensemble.json';
 const MEMBER_PREFIX = 'member.';
 const STEPS_PER_MEMBER = 100;
-/** Fewer validation origins than this cannot learn weights. */
-const MIN_VALIDATION_ORIGINS = 3;
 
 export const ensembleParamsSchema = z
   .object({
@@ -167,8 +165,7 @@ export class EnsembleForecaster implements Forecaster {
     const hours = frame.ts.length;
     const horizon = options.horizon;
     const fitEnd = hours - options.validationHours;
-    const origins: number[] = [];
-    for (let o = fitEnd; o + horizon <= hours; o += params.everyH) origins.push(o);
+    const origins = validationOrigins(hours, options.validationHours, horizon, params.everyH);
     if (origins.length < MIN_VALIDATION_ORIGINS || fitEnd <= 0) {
       throw new DcgridError(
         ErrorCodes.TRAINING_DATA,
@@ -244,15 +241,20 @@ export class EnsembleForecaster implements Forecaster {
         predictions.map((rows) => pick(rows[median]!)),
         pick(actual),
       );
-      const errors: number[] = [];
       for (const i of index) {
         let value = 0;
         for (let m = 0; m < members.length; m++) value += weights[m]! * predictions[m]![median]![i]!;
         combined[i] = value;
-        errors.push(actual[i]! - value);
       }
-      bands.push({ weights, errors: percentileGrid(errors) });
+      bands.push({ weights, errors: [] });
     }
+    // The intervals: the combined median's validation errors per band (calibration.ts).
+    const grids = errorGrids(
+      Float64Array.from(actual, (y, i) => y - combined[i]!),
+      horizon,
+      params.bandHours,
+    );
+    for (const [b, grid] of grids.entries()) bands[b]!.errors = grid;
     metrics.valid_mae = meanAbsoluteError(combined, actual);
     metrics.validation_origins = origins.length;
 
@@ -314,15 +316,15 @@ export class EnsembleForecaster implements Forecaster {
         forecasts.reduce((sum, forecast, m) => sum + weightOf(m, h) * quantileRow(forecast, q)[h]!, 0),
       );
     const median = combine(0.5);
-    const values = quantiles.map((q) => {
-      if (q === 0.5) return median;
-      if (saved.params.intervals === 'average') return combine(q);
-      return Float64Array.from(median, (point, h) => {
-        const errors = saved.bands[band(h + 1, bandHours)]!.errors;
-        const offset = gridQuantile(errors, q) - gridQuantile(errors, 0.5);
-        return q < 0.5 ? Math.min(point + offset, point) : Math.max(point + offset, point);
-      });
-    });
+    const values =
+      saved.params.intervals === 'average'
+        ? quantiles.map((q) => (q === 0.5 ? median : combine(q)))
+        : curvesFromGrids(
+            median,
+            quantiles,
+            saved.bands.map((b) => b.errors),
+            bandHours,
+          );
     uncross(values);
     return { origin: forecasts[0]!.origin, ts: forecasts[0]!.ts.slice(), quantiles, values };
   }

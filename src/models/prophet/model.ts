@@ -4,8 +4,8 @@
  * the last `windowHours` (default 8 weeks) of the training frame. Prophet is a curve in time, so a
  * fit made once would carry its trend on for months: forecast() refits the curve on the last
  * `windowHours` of the history it is handed whenever that history runs past the fitted window
- * (conditioning on what is known at the origin, like mstl), and refuses an origin inside the
- * training data (it would have seen the future). Quantiles:
+ * (conditioning on what is known at the origin, like mstl); an origin inside the training data is
+ * refit the same way on the history before it. Quantiles:
  * the median is Prophet's yhat; level q adds the q-quantile of the in-sample residuals (deterministic,
  * unlike Prophet's simulated intervals). See docs/BACKTESTING.md.
  */
@@ -255,25 +255,27 @@ export class ProphetForecaster implements Forecaster {
     const n = history.ts.length;
     if (n === 0) throw new DcgridError(ErrorCodes.INPUT_EMPTY, 'The history frame is empty.');
     const origin = history.ts[n - 1]! + HOUR_MS;
-    if (origin <= saved.trainedTo) {
-      throw new DcgridError(
-        ErrorCodes.VALUE_INVALID,
-        `prophet was fitted on data up to ${new Date(saved.trainedTo).toISOString()}; it cannot forecast from the earlier ` +
-          `origin ${new Date(origin).toISOString()} without having seen that origin's future.`,
-      );
-    }
     const ts = Float64Array.from({ length: options.horizon }, (_, h) => origin + h * HOUR_MS);
-    // History past the fitted window: the curve is refit on the latest window before the origin.
+    // History that does not end where the fit did: the curve is refit on the latest window before
+    // the origin. An origin inside the training data (validation origins, calibrated.ts) also takes
+    // its quantile offsets from that refit's residuals, so nothing at or after it is used.
+    const earlier = origin <= saved.trainedTo;
+    const known = history.columns[saved.target]!;
+    const windowStart = Math.max(0, n - saved.params.windowHours);
     const refit =
-      history.ts[n - 1]! > saved.trainedTo
+      history.ts[n - 1]! !== saved.trainedTo
         ? await fitProphet(
-            history.columns[saved.target]!.slice(Math.max(0, n - saved.params.windowHours)),
-            history.ts[Math.max(0, n - saved.params.windowHours)]!,
+            known.slice(windowStart),
+            history.ts[windowStart]!,
             saved.params,
             saved.seed,
             saved.target,
           )
         : undefined;
+    const residuals =
+      earlier && refit !== undefined
+        ? percentileGrid(Array.from(refit.inSample, (fitted, i) => known[windowStart + i]! - fitted))
+        : saved.residuals;
     let yhat: number[];
     try {
       yhat = (refit?.model ?? model).predict({ ds: Array.from(ts, seconds) }).yhat.point;
@@ -288,7 +290,7 @@ export class ProphetForecaster implements Forecaster {
       refit?.model.free();
     }
     const values = quantiles.map((q) => {
-      const offset = q === 0.5 ? 0 : gridQuantile(saved.residuals, q);
+      const offset = q === 0.5 ? 0 : gridQuantile(residuals, q);
       return Float64Array.from(yhat, (point) => {
         const value = point + offset;
         return q < 0.5 ? Math.min(value, point) : Math.max(value, point);

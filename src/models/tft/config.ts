@@ -28,6 +28,12 @@ export const hyperParamsSchema = z
     gradientClipNorm: z.number().positive().default(1),
     /** Past-observed columns besides the target; default: every other column of the training frame. */
     pastColumns: z.array(z.string().min(1)).optional(),
+    /**
+     * Days of history the TFT trains on: the last this many days of its training frame. The frame
+     * (TRAIN_DAYS) may be longer for models that gain from it (xgb); the TFT's epochs draw a fixed
+     * number of windows, so more history would not make it better per second, only its windows older.
+     */
+    trainDays: z.number().int().min(1).max(3650).default(730),
     /** Optional wall-clock cap: training stops after the epoch that crosses it (not reproducible when it triggers). */
     maxTrainSeconds: z.number().positive().optional(),
     /** Periods (hours) of the seasonal target lags given as known inputs (see features.ts). */

@@ -101,6 +101,16 @@ function hasFinite(values: Float64Array, end: number): boolean {
   return false;
 }
 
+/** The frame's last `hours` rows (the frame itself when it is no longer). */
+function lastHours(frame: HourlyFrame, hours: number): HourlyFrame {
+  const from = frame.ts.length - hours;
+  if (from <= 0) return frame;
+  return {
+    ts: frame.ts.slice(from),
+    columns: Object.fromEntries(Object.entries(frame.columns).map(([name, v]) => [name, v.slice(from)])),
+  };
+}
+
 export class TftForecaster implements Forecaster {
   readonly name = 'tft';
   private trained: Trained | undefined;
@@ -117,8 +127,9 @@ export class TftForecaster implements Forecaster {
     await useWasmBackend();
     checkFitOptions(options);
     const hyper = parseHyperParams(options.params);
-    const { frame, target } = data;
-    checkHourlyGrid(frame);
+    checkHourlyGrid(data.frame);
+    const { target } = data;
+    const frame = lastHours(data.frame, hyper.trainDays * 24);
     const targetValues = frame.columns[target];
     if (!targetValues)
       throw new DcgridError(ErrorCodes.HEADER_MISSING, `training frame has no column "${target}"`, {

@@ -115,6 +115,23 @@ describe('tft training behaviour', () => {
     }
   });
 
+  it('trains on its last trainDays of a longer window, as on that window alone', async () => {
+    const days = 14;
+    const long = await fitTiny({ params: { ...tiny.params, trainDays: days } });
+    const short = await fitTiny(
+      { params: { ...tiny.params, trainDays: days } },
+      sliceFrame(frame, frame.ts.length - days * 24, frame.ts.length),
+    );
+    try {
+      expect(long.describe().trainedFrom).toBe(frame.ts[frame.ts.length - days * 24]);
+      const [fl, fs] = await Promise.all([long.save(), short.save()]);
+      expect(Buffer.from(fl['weights.bin']!).equals(Buffer.from(fs['weights.bin']!))).toBe(true);
+    } finally {
+      long.dispose();
+      short.dispose();
+    }
+  });
+
   it('keeps the tensor count flat across epochs and frees everything on dispose', async () => {
     const before = tf.memory().numTensors;
     const perEpoch: number[] = [];
